@@ -1,0 +1,102 @@
+"""Who may see and do what: every page, API route and export asks here, nowhere else.
+
+A membership gives a role over the subtree of one unit. A user of a successor unit
+(đặc khu Cát Hải, from 2025) also reaches its predecessors' subtrees (huyện Cát Hải
+and its communes), so history stays reachable after the map changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from units.models import Membership, OrgUnit, UnitSuccession
+
+Role = Membership.Role
+
+# What each role may do inside its scope. The system administrator (superuser) may do all.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_ADMIN: frozenset({"view", "enter_data", "approve", "administer"}),
+    Role.UNIT_REPORTER: frozenset({"view", "enter_data"}),
+    Role.COMMUNE_REPORTER: frozenset({"view", "enter_data"}),
+    Role.VIEWER: frozenset({"view"}),
+}
+
+
+def _with_predecessors(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units and, transitively, every unit that became one of them."""
+    found = {u.pk: u for u in units}
+    frontier = list(found)
+    while frontier:
+        links = UnitSuccession.objects.filter(successor_id__in=frontier).select_related(
+            "predecessor"
+        )
+        frontier = []
+        for link in links:
+            if link.predecessor_id not in found:
+                found[link.predecessor_id] = link.predecessor
+                frontier.append(link.predecessor_id)
+    return list(found.values())
+
+
+def scope_roots(user, action: str = "view") -> list[OrgUnit] | None:
+    """The roots of the subtrees where `user` may do `action`; None means everywhere."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cache = getattr(user, "_xhht_scope_roots", None)
+    if cache is None:
+        cache = {}
+        user._xhht_scope_roots = cache
+    if action not in cache:
+        roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+        units = [
+            m.unit
+            for m in Membership.objects.filter(user=user, role__in=roles).select_related("unit")
+        ]
+        cache[action] = _with_predecessors(units)
+    return cache[action]
+
+
+def subtree_filter(roots: Iterable[OrgUnit], prefix: str = "") -> Q:
+    """A Q matching units (or rows with a unit FK, through `prefix`) inside the roots' subtrees."""
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(**{f"{prefix}path__startswith": root.path})
+    return q
+
+
+def units_visible_to(user, action: str = "view") -> QuerySet[OrgUnit]:
+    roots = scope_roots(user, action)
+    if roots is None:
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(subtree_filter(roots))
+
+
+def can(user, action: str, unit: OrgUnit) -> bool:
+    roots = scope_roots(user, action)
+    if roots is None:
+        return user.is_authenticated
+    return any(unit.path.startswith(root.path) for root in roots)
+
+
+def get_unit_or_404(user, code: str, action: str = "view") -> OrgUnit:
+    """The unit with this code if `user` may do `action` there; otherwise 404, never 403,
+    so that a user cannot even learn which units exist outside their scope."""
+    unit = OrgUnit.objects.select_related("level").filter(code=code).first()
+    if unit is None or not can(user, action, unit):
+        raise Http404
+    return unit
+
+
+def home_unit(user) -> OrgUnit | None:
+    """The unit a user lands on: the highest unit of their scope (a current one first)."""
+    roots = scope_roots(user)
+    if roots is None:
+        return OrgUnit.get_root_nodes().first()
+    if not roots:
+        return None
+    return min(roots, key=lambda u: (u.valid_to is not None, u.depth, u.path))
