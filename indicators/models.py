@@ -105,7 +105,9 @@ class DataValue(models.Model):
         "units.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
     )
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT)
-    element = models.ForeignKey(DataElement, verbose_name=_("data element"), on_delete=models.PROTECT)
+    element = models.ForeignKey(
+        DataElement, verbose_name=_("data element"), on_delete=models.PROTECT
+    )
     sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
     age_band = models.CharField(_("age band"), max_length=16, blank=True, default="")
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)

@@ -273,7 +273,9 @@ class Duty(models.Model):
         LEAD = "lead", _("lead")
         PARTNER = "partner", _("partner")
 
-    clause = models.ForeignKey(ResponsibilityClause, on_delete=models.CASCADE, related_name="duties")
+    clause = models.ForeignKey(
+        ResponsibilityClause, on_delete=models.CASCADE, related_name="duties"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
     role = models.CharField(_("role"), max_length=10, choices=Role)
@@ -285,7 +287,10 @@ class Duty(models.Model):
         "units.OrgUnit", verbose_name=_("bodies named"), blank=True, related_name="named_in_duties"
     )
     named_groups = models.ManyToManyField(
-        "units.UnitGroup", verbose_name=_("groups named"), blank=True, related_name="named_in_duties"
+        "units.UnitGroup",
+        verbose_name=_("groups named"),
+        blank=True,
+        related_name="named_in_duties",
     )
     named_text = models.CharField(
         _("others named"),

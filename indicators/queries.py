@@ -1,0 +1,390 @@
+"""Read paths for target evaluation: sums over subtrees in SQL, statuses from evaluation.py.
+
+A unit's figure for a year is taken over the tree as it was at the end of that year:
+a unit that did not exist yet (đặc khu Cát Hải in 2020) is measured through the units
+it came from. Each query is set-based: one grouped query per kind of sum, never one
+per unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from core.access import subtree_filter
+from plans.models import Plan, Target
+from units.models import OrgUnit
+from units.tree import units_for_period
+
+from .aggregate import Figure, IndicatorSpec, Part, Totals, figure, values_only
+from .evaluation import Comparator, Rule, Status, count_communes, evaluate, share_rule
+from .models import DataElement, DataValue, Indicator, Period
+
+COMMUNE_LEVEL = "commune"
+
+STATUS_LABELS = {
+    Status.MET: _("Met"),
+    Status.NOT_MET: _("Not met"),
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.NO_DATA: _("No data"),
+}
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One target × unit × year: the figure shown, what it is made of, and its status."""
+
+    target: Target
+    unit: OrgUnit
+    year: int
+    value: Decimal | None
+    num: Decimal | None
+    den: Decimal | None
+    status: str
+    trend: tuple[tuple[int, Decimal | None], ...]
+
+
+def indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    den = None
+    if indicator.denominator_id is not None:
+        den = Part(
+            indicator.denominator_id, indicator.denominator_sex, indicator.denominator_age_band
+        )
+    return IndicatorSpec(
+        kind=indicator.kind,
+        numerator=Part(
+            indicator.numerator_id, indicator.numerator_sex, indicator.numerator_age_band
+        ),
+        denominator=den,
+        factor=indicator.factor,
+    )
+
+
+def target_rule(target: Target) -> Rule:
+    return Rule(
+        comparator=Comparator(target.comparator),
+        value=target.value,
+        value_max=target.value_max,
+        due_year=target.due_year,
+    )
+
+
+def to_decimal(value: Fraction | None, places: int = 6) -> Decimal | None:
+    if value is None:
+        return None
+    quantum = Decimal(10) ** -places
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
+
+
+# --- the tree of a year -----------------------------------------------------------------
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def roots_for_year(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The units that stood for `unit` at the end of `year` (itself, or its predecessors)."""
+    return units_for_period(unit, year_end(year))
+
+
+def _year_groups(unit: OrgUnit, years: Iterable[int]) -> list[tuple[list[OrgUnit], list[int]]]:
+    """Years grouped by the set of root units that measure `unit` in them."""
+    groups: dict[tuple[int, ...], tuple[list[OrgUnit], list[int]]] = {}
+    for year in years:
+        roots = roots_for_year(unit, year)
+        key = tuple(r.pk for r in roots)
+        groups.setdefault(key, (roots, []))[1].append(year)
+    return [g for g in groups.values() if g[0]]
+
+
+def years_up_to(year: int) -> list[int]:
+    """The yearly periods up to `year` (for trends), always including `year` itself."""
+    years = set(
+        Period.objects.filter(kind=Period.Kind.YEAR, year__lte=year).values_list("year", flat=True)
+    )
+    years.add(year)
+    return sorted(years)
+
+
+def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
+    """The years in which any element of the plan's indicators has a value for the unit."""
+    element_ids = _element_ids(plan.targets.select_related("indicator"))
+    years = set()
+    for year in Period.objects.values_list("year", flat=True).distinct():
+        roots = roots_for_year(unit, year)
+        if roots and _values(roots, element_ids, [year]).exists():
+            years.add(year)
+    return sorted(years)
+
+
+# --- set-based sums ---------------------------------------------------------------------
+
+
+def _element_ids(targets: Iterable[Target]) -> set[int]:
+    ids: set[int] = set()
+    for target in targets:
+        ids |= indicator_spec(target.indicator).element_ids
+    return ids
+
+
+def _own_value_element_ids(element_ids: Iterable[int]) -> set[int]:
+    """Elements read on the unit itself (a level a unit holds is not summed up the tree)."""
+    return set(
+        DataElement.objects.filter(
+            pk__in=list(element_ids), aggregation=DataElement.Aggregation.NONE
+        ).values_list("pk", flat=True)
+    )
+
+
+def _values(roots: Sequence[OrgUnit], element_ids: Iterable[int], years: Iterable[int]):
+    return DataValue.objects.filter(
+        subtree_filter(roots, "unit__"),
+        element_id__in=list(element_ids),
+        period__year__in=list(years),
+    )
+
+
+_KEYS = ("element_id", "sex", "age_band", "period__year")
+
+
+def _grouped(qs: QuerySet, *extra: str) -> Iterable[tuple]:
+    return (
+        qs.order_by()
+        .values(*extra, *_KEYS)
+        .annotate(total=Sum("value"))
+        .values_list(*extra, *_KEYS, "total")
+    )
+
+
+def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> Totals:
+    """Sums over the unit's subtree (own values only for non-summed elements), every year."""
+    own_ids = _own_value_element_ids(element_ids)
+    rows: list[tuple] = []
+    for roots, group_years in _year_groups(unit, years):
+        rows += _grouped(_values(roots, element_ids - own_ids, group_years))
+        rows += _grouped(
+            DataValue.objects.filter(
+                unit__in=roots, element_id__in=own_ids, period__year__in=group_years
+            )
+        )
+    return Totals(rows)
+
+
+def totals_per_unit(
+    units: Sequence[OrgUnit], years: Sequence[int], element_ids: set[int]
+) -> dict[int, Totals]:
+    """Sums over each unit's own subtree, for many units at once: one query per tree depth.
+
+    Rows are grouped by the prefix of the value's unit path at the units' depth, which is
+    exactly the path of the ancestor at that depth.
+    """
+    own_ids = _own_value_element_ids(element_ids)
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    by_depth: dict[int, list[OrgUnit]] = defaultdict(list)
+    for unit in units:
+        by_depth[unit.depth].append(unit)
+    for depth, group in by_depth.items():
+        by_path = {u.path: u.pk for u in group}
+        parents = _common_roots(group)
+        prefix = Substr("unit__path", 1, depth * OrgUnit.steplen)
+        summed = _values(parents, element_ids - own_ids, years).annotate(ancestor=prefix)
+        for ancestor, *row in _grouped(summed, "ancestor"):
+            if ancestor in by_path:
+                rows[by_path[ancestor]].append(tuple(row))
+        own = _values(parents, own_ids, years).filter(unit__depth=depth)
+        for path, *row in _grouped(own, "unit__path"):
+            if path in by_path:
+                rows[by_path[path]].append(tuple(row))
+    return {pk: Totals(r) for pk, r in rows.items()}
+
+
+def _common_roots(units: Sequence[OrgUnit]) -> list[OrgUnit]:
+    """A few subtrees covering all `units`: their parents when that is fewer filters."""
+    if len(units) <= 20:
+        return list(units)
+    parent_paths = sorted({u.path[: -OrgUnit.steplen] for u in units})
+    return [OrgUnit(path=p) for p in parent_paths]
+
+
+# --- communes ---------------------------------------------------------------------------
+
+
+def communes_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The commune-level units standing for or inside `unit` at the end of `year`."""
+    roots = roots_for_year(unit, year)
+    if not roots:
+        return []
+    day = year_end(year)
+    return list(
+        OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("path")
+    )
+
+
+def commune_values(
+    target: Target, unit: OrgUnit, years: Sequence[int]
+) -> dict[int, dict[OrgUnit, Fraction | None]]:
+    """Each commune's own indicator value, year by year."""
+    spec = indicator_spec(target.indicator)
+    communes_by_year = {year: communes_in(unit, year) for year in years}
+    everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
+    totals = totals_per_unit(list(everyone.values()), years, spec.element_ids)
+    empty = Totals()
+    return {
+        year: {c: figure(spec, totals.get(c.pk, empty), year).value for c in communes}
+        for year, communes in communes_by_year.items()
+    }
+
+
+# --- evaluation -------------------------------------------------------------------------
+
+
+def _evaluated(target, unit, year, figures: dict[int, Figure], status) -> Evaluated:
+    current = figures.get(year, Figure(value=None))
+    return Evaluated(
+        target=target,
+        unit=unit,
+        year=year,
+        value=to_decimal(current.value),
+        num=current.num,
+        den=current.den,
+        status=str(status),
+        trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
+    )
+
+
+def _unit_scope(target: Target, unit: OrgUnit, year: int, totals: Totals) -> Evaluated:
+    spec = indicator_spec(target.indicator)
+    figures = {y: figure(spec, totals, y) for y in _years_of(totals, year)}
+    status = evaluate(target_rule(target), values_only(figures), year)
+    return _evaluated(target, unit, year, figures, status)
+
+
+def _years_of(totals: Totals, year: int) -> list[int]:
+    return sorted({y for y in totals.years() if y <= year} | {year})
+
+
+def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
+    figures = {}
+    for y, values in values_by_year.items():
+        counted = count_communes(rule, values)
+        figures[y] = Figure(
+            value=counted.share, num=Decimal(counted.met), den=Decimal(counted.counted)
+        )
+    return figures
+
+
+def _every_commune(target: Target, unit: OrgUnit, year: int, years: Sequence[int]) -> Evaluated:
+    rule = target_rule(target)
+    values_by_year = commune_values(target, unit, years)
+    figures = _share_figures(rule, values_by_year)
+    if all(f.num == 0 and f.value is None for f in figures.values()):
+        figures = {y: Figure(value=None) for y in figures}
+    status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+    return _evaluated(target, unit, year, figures, status)
+
+
+def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
+    """Every target of the plan for one unit and year, in the plan's order."""
+    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
+    return evaluate_targets(targets, unit, year)
+
+
+def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> list[Evaluated]:
+    years = years_up_to(year)
+    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
+    totals = unit_totals(unit, years, _element_ids(unit_targets)) if unit_targets else Totals()
+    results = []
+    for target in targets:
+        if target.scope == Target.Scope.EVERY_COMMUNE:
+            results.append(_every_commune(target, unit, year, years))
+        else:
+            results.append(_unit_scope(target, unit, year, totals))
+    return results
+
+
+def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:
+    return evaluate_targets([target], unit, year)[0]
+
+
+def children_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The direct children, at the end of `year`, of the units standing for `unit`."""
+    day = year_end(year)
+    children = []
+    for root in roots_for_year(unit, year):
+        kids = OrgUnit.objects.get_children(root).select_related("level")
+        children += [c for c in kids if c.is_valid_on(day)]
+    return children
+
+
+def breakdown(target: Target, unit: OrgUnit, year: int) -> list[Evaluated]:
+    """The target evaluated on each child unit that has data (communes, bodies, districts)."""
+    years = years_up_to(year)
+    children = children_in(unit, year)
+    if target.scope == Target.Scope.EVERY_COMMUNE:
+        return _every_commune_breakdown(target, unit, year, years, children)
+    spec = indicator_spec(target.indicator)
+    per_child = totals_per_unit(children, years, spec.element_ids)
+    return [
+        _unit_scope(target, child, year, per_child[child.pk])
+        for child in children
+        if child.pk in per_child
+    ]
+
+
+def _every_commune_breakdown(target, unit, year, years, children) -> list[Evaluated]:
+    rule = target_rule(target)
+    values_by_year = commune_values(target, unit, years)
+    results = []
+    for child in children:
+        inside = {
+            y: {c: v for c, v in values.items() if c.path.startswith(child.path)}
+            for y, values in values_by_year.items()
+        }
+        if not any(v is not None for vals in inside.values() for v in vals.values()):
+            continue
+        if child.level_id and child.level.code == COMMUNE_LEVEL:
+            figures = {y: _own_figure(vals.get(child)) for y, vals in inside.items()}
+            status = evaluate(rule, values_only(figures), year)
+        else:
+            figures = _share_figures(rule, inside)
+            status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+        results.append(_evaluated(target, child, year, figures, status))
+    return results
+
+
+def _own_figure(value: Fraction | None) -> Figure:
+    return Figure(value=value, num=to_decimal(value, 2))
+
+
+def values_behind(target: Target, unit: OrgUnit, year: int) -> QuerySet[DataValue]:
+    """The data values a figure is made of, each with its unit, element and source."""
+    spec = indicator_spec(target.indicator)
+    parts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
+    match = Q(pk__in=[])
+    for part in parts:
+        q = Q(element_id=part.element_id)
+        if part.sex:
+            q &= Q(sex=part.sex)
+        if part.age_band:
+            q &= Q(age_band=part.age_band)
+        match |= q
+    roots = roots_for_year(unit, year)
+    qs = DataValue.objects.filter(subtree_filter(roots, "unit__"), match, period__year=year)
+    if spec.kind == "level" and target.scope == Target.Scope.UNIT:
+        qs = qs.filter(unit__in=roots)
+    return qs.select_related("unit", "element", "period", "updated_by").order_by(
+        "unit__path", "element__code", "age_band", "sex"
+    )
