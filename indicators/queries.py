@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import subtree_filter
 from plans.models import Plan, Target
 from units.models import OrgUnit
-from units.tree import units_for_period
+from units.tree import outermost, units_for_period
 
 from .aggregate import Figure, IndicatorSpec, Part, Totals, figure, values_only
 from .evaluation import Comparator, Rule, Status, count_communes, evaluate, share_rule
@@ -181,12 +181,16 @@ def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> T
 
 
 def totals_per_unit(
-    units: Sequence[OrgUnit], years: Sequence[int], element_ids: set[int]
+    units: Sequence[OrgUnit],
+    years: Sequence[int],
+    element_ids: set[int],
+    within: Sequence[OrgUnit] | None = None,
 ) -> dict[int, Totals]:
-    """Sums over each unit's own subtree, for many units at once: one query per tree depth.
+    """Sums over each unit's own subtree, for many units at once: two queries per tree depth.
 
     Rows are grouped by the prefix of the value's unit path at the units' depth, which is
-    exactly the path of the ancestor at that depth.
+    exactly the path of the ancestor at that depth. `within` (the subtrees holding all the
+    units, e.g. the unit being broken down) keeps the filter short for thousands of units.
     """
     own_ids = _own_value_element_ids(element_ids)
     rows: dict[int, list[tuple]] = defaultdict(list)
@@ -195,57 +199,70 @@ def totals_per_unit(
         by_depth[unit.depth].append(unit)
     for depth, group in by_depth.items():
         by_path = {u.path: u.pk for u in group}
-        parents = _common_roots(group)
+        scope = within if within is not None else group
         prefix = Substr("unit__path", 1, depth * OrgUnit.steplen)
-        summed = _values(parents, element_ids - own_ids, years).annotate(ancestor=prefix)
+        summed = _values(scope, element_ids - own_ids, years).annotate(ancestor=prefix)
         for ancestor, *row in _grouped(summed, "ancestor"):
             if ancestor in by_path:
                 rows[by_path[ancestor]].append(tuple(row))
-        own = _values(parents, own_ids, years).filter(unit__depth=depth)
+        own = _values(scope, own_ids, years).filter(unit__depth=depth)
         for path, *row in _grouped(own, "unit__path"):
             if path in by_path:
                 rows[by_path[path]].append(tuple(row))
     return {pk: Totals(r) for pk, r in rows.items()}
 
 
-def _common_roots(units: Sequence[OrgUnit]) -> list[OrgUnit]:
-    """A few subtrees covering all `units`: their parents when that is fewer filters."""
-    if len(units) <= 20:
-        return list(units)
-    parent_paths = sorted({u.path[: -OrgUnit.steplen] for u in units})
-    return [OrgUnit(path=p) for p in parent_paths]
-
-
 # --- communes ---------------------------------------------------------------------------
 
 
-def communes_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
-    """The commune-level units standing for or inside `unit` at the end of `year`."""
-    roots = roots_for_year(unit, year)
-    if not roots:
-        return []
-    day = year_end(year)
-    return list(
-        OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+@dataclass(frozen=True)
+class CommuneFigures:
+    """The communes of a unit year by year, with the sums over each commune's subtree."""
+
+    communes_by_year: dict[int, list[OrgUnit]]
+    totals: dict[int, Totals]
+
+    def values(self, spec: IndicatorSpec) -> dict[int, dict[OrgUnit, Fraction | None]]:
+        """Each commune's own indicator value, year by year."""
+        empty = Totals()
+        return {
+            year: {c: figure(spec, self.totals.get(c.pk, empty), year).value for c in communes}
+            for year, communes in self.communes_by_year.items()
+        }
+
+
+def commune_figures(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> CommuneFigures:
+    """The commune-level units standing for or inside `unit` at the end of each year.
+
+    One query for the communes of all years and one grouped sum per tree depth.
+    """
+    roots_by_year = {year: roots_for_year(unit, year) for year in years}
+    all_roots = units_for_period_union(roots_by_year.values())
+    if not all_roots:
+        return CommuneFigures({year: [] for year in years}, {})
+    candidates = list(
+        OrgUnit.objects.filter(subtree_filter(all_roots), level__code=COMMUNE_LEVEL)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(max(years))))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=year_end(min(years))))
+        .select_related("level")
         .order_by("path")
     )
-
-
-def commune_values(
-    target: Target, unit: OrgUnit, years: Sequence[int]
-) -> dict[int, dict[OrgUnit, Fraction | None]]:
-    """Each commune's own indicator value, year by year."""
-    spec = indicator_spec(target.indicator)
-    communes_by_year = {year: communes_in(unit, year) for year in years}
-    everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
-    totals = totals_per_unit(list(everyone.values()), years, spec.element_ids)
-    empty = Totals()
-    return {
-        year: {c: figure(spec, totals.get(c.pk, empty), year).value for c in communes}
-        for year, communes in communes_by_year.items()
+    communes_by_year = {
+        year: [
+            c
+            for c in candidates
+            if c.is_valid_on(year_end(year)) and any(c.path.startswith(r.path) for r in roots)
+        ]
+        for year, roots in roots_by_year.items()
     }
+    everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
+    totals = totals_per_unit(list(everyone.values()), years, element_ids, within=all_roots)
+    return CommuneFigures(communes_by_year, totals)
+
+
+def units_for_period_union(root_lists: Iterable[list[OrgUnit]]) -> list[OrgUnit]:
+    """The outermost of several lists of roots: subtrees that cover all of them."""
+    return outermost({r.pk: r for roots in root_lists for r in roots}.values())
 
 
 # --- evaluation -------------------------------------------------------------------------
@@ -286,12 +303,9 @@ def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
     return figures
 
 
-def _every_commune(target: Target, unit: OrgUnit, year: int, years: Sequence[int]) -> Evaluated:
+def _every_commune(target: Target, unit: OrgUnit, year: int, communes: CommuneFigures) -> Evaluated:
     rule = target_rule(target)
-    values_by_year = commune_values(target, unit, years)
-    figures = _share_figures(rule, values_by_year)
-    if all(f.num == 0 and f.value is None for f in figures.values()):
-        figures = {y: Figure(value=None) for y in figures}
+    figures = _share_figures(rule, communes.values(indicator_spec(target.indicator)))
     status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status)
 
@@ -303,16 +317,18 @@ def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
 
 
 def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> list[Evaluated]:
+    """The targets for one unit and year: one set of sums for all of them."""
     years = years_up_to(year)
     unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
+    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
     totals = unit_totals(unit, years, _element_ids(unit_targets)) if unit_targets else Totals()
-    results = []
-    for target in targets:
-        if target.scope == Target.Scope.EVERY_COMMUNE:
-            results.append(_every_commune(target, unit, year, years))
-        else:
-            results.append(_unit_scope(target, unit, year, totals))
-    return results
+    communes = commune_figures(unit, years, _element_ids(commune_targets))
+    return [
+        _every_commune(t, unit, year, communes)
+        if t.scope == Target.Scope.EVERY_COMMUNE
+        else _unit_scope(t, unit, year, totals)
+        for t in targets
+    ]
 
 
 def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:
@@ -336,7 +352,9 @@ def breakdown(target: Target, unit: OrgUnit, year: int) -> list[Evaluated]:
     if target.scope == Target.Scope.EVERY_COMMUNE:
         return _every_commune_breakdown(target, unit, year, years, children)
     spec = indicator_spec(target.indicator)
-    per_child = totals_per_unit(children, years, spec.element_ids)
+    per_child = totals_per_unit(
+        children, years, spec.element_ids, within=roots_for_year(unit, year)
+    )
     return [
         _unit_scope(target, child, year, per_child[child.pk])
         for child in children
@@ -345,21 +363,28 @@ def breakdown(target: Target, unit: OrgUnit, year: int) -> list[Evaluated]:
 
 
 def _every_commune_breakdown(target, unit, year, years, children) -> list[Evaluated]:
+    """Each commune judged on its own value; each larger child by its share of communes."""
     rule = target_rule(target)
-    values_by_year = commune_values(target, unit, years)
+    spec = indicator_spec(target.indicator)
+    values_by_year = commune_figures(unit, years, spec.element_ids).values(spec)
+    child_by_path = {c.path: c for c in children}
+    inside: dict[OrgUnit, dict[int, dict]] = defaultdict(lambda: {y: {} for y in values_by_year})
+    for y, values in values_by_year.items():
+        for commune, value in values.items():
+            for depth in {c.depth for c in children}:
+                child = child_by_path.get(commune.path[: depth * OrgUnit.steplen])
+                if child is not None:
+                    inside[child][y][commune] = value
     results = []
     for child in children:
-        inside = {
-            y: {c: v for c, v in values.items() if c.path.startswith(child.path)}
-            for y, values in values_by_year.items()
-        }
-        if not any(v is not None for vals in inside.values() for v in vals.values()):
+        by_year = inside.get(child)
+        if not by_year or all(v is None for vals in by_year.values() for v in vals.values()):
             continue
         if child.level_id and child.level.code == COMMUNE_LEVEL:
-            figures = {y: _own_figure(vals.get(child)) for y, vals in inside.items()}
+            figures = {y: _own_figure(vals.get(child)) for y, vals in by_year.items()}
             status = evaluate(rule, values_only(figures), year)
         else:
-            figures = _share_figures(rule, inside)
+            figures = _share_figures(rule, by_year)
             status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
         results.append(_evaluated(target, child, year, figures, status))
     return results
