@@ -1,3 +1,9 @@
-"""URLs of this app."""
+"""URLs of core."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

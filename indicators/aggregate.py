@@ -107,9 +107,7 @@ def _decimal(value: Fraction, places: int = 6) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(10) ** -places)
 
 
-def series(
-    spec: IndicatorSpec, totals: Totals, years: Iterable[int]
-) -> dict[int, Figure]:
+def series(spec: IndicatorSpec, totals: Totals, years: Iterable[int]) -> dict[int, Figure]:
     return {year: figure(spec, totals, year) for year in years}
 
 

@@ -305,7 +305,13 @@ def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
 
 def _every_commune(target: Target, unit: OrgUnit, year: int, communes: CommuneFigures) -> Evaluated:
     rule = target_rule(target)
-    figures = _share_figures(rule, communes.values(indicator_spec(target.indicator)))
+    values_by_year = communes.values(indicator_spec(target.indicator))
+    if unit in values_by_year.get(year, {}):
+        # A commune's own dashboard judges the commune itself, not a share of one. (A
+        # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
+        figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
+        return _evaluated(target, unit, year, figures, evaluate(rule, values_only(figures), year))
+    figures = _share_figures(rule, values_by_year)
     status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status)
 
@@ -380,7 +386,7 @@ def _every_commune_breakdown(target, unit, year, years, children) -> list[Evalua
         by_year = inside.get(child)
         if not by_year or all(v is None for vals in by_year.values() for v in vals.values()):
             continue
-        if child.level_id and child.level.code == COMMUNE_LEVEL:
+        if _is_commune(child):
             figures = {y: _own_figure(vals.get(child)) for y, vals in by_year.items()}
             status = evaluate(rule, values_only(figures), year)
         else:
@@ -388,6 +394,10 @@ def _every_commune_breakdown(target, unit, year, years, children) -> list[Evalua
             status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
         results.append(_evaluated(target, child, year, figures, status))
     return results
+
+
+def _is_commune(unit: OrgUnit) -> bool:
+    return unit.level_id is not None and unit.level.code == COMMUNE_LEVEL
 
 
 def _own_figure(value: Fraction | None) -> Figure:

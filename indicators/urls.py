@@ -1,3 +1,18 @@
-"""URLs of this app."""
+"""URLs of the indicator pages: dashboard, breakdown, values behind a figure, value history."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from indicators import views
+
+urlpatterns = [
+    path("units/<str:code>/dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "units/<str:code>/targets/<int:target_id>/", views.target_breakdown, name="target_breakdown"
+    ),
+    path(
+        "units/<str:code>/targets/<int:target_id>/values/",
+        views.target_values,
+        name="target_values",
+    ),
+    path("values/<int:value_id>/history/", views.value_history, name="value_history"),
+]

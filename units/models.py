@@ -60,9 +60,7 @@ class OrgUnit(MP_Node):
     valid_to = models.DateField(
         _("valid to"), null=True, blank=True, help_text=_("Last day the unit existed")
     )
-    official_code_source = models.CharField(
-        _("source of the code"), max_length=200, blank=True
-    )
+    official_code_source = models.CharField(_("source of the code"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -121,3 +121,29 @@ def test_a_successor_unit_is_measured_through_its_predecessor_before_it_existed(
         from_district.status,
     )
     assert {r.unit.code for r in breakdown(world.plan.level, zone, 2020)} == {"C-A1", "C-A2"}
+
+
+@pytest.mark.django_db
+def test_a_communes_own_dashboard_judges_an_every_commune_target_on_its_own_value(world):
+    a1 = evaluate_target(world.plan.level, world.tree.commune_a1, 2020)
+    a2 = evaluate_target(world.plan.level, world.tree.commune_a2, 2020)
+    assert (a1.value, a1.status) == (D("2.000000"), "met")
+    assert (a2.value, a2.status) == (D("1.000000"), "not_met")
+
+
+@pytest.mark.django_db
+def test_a_commune_level_successor_sees_its_predecessors_communes_share(world):
+    tree = world.tree
+    OrgUnit.objects.filter(pk=tree.district_a.pk).update(valid_to=datetime.date(2025, 6, 30))
+    tree.province.refresh_from_db()
+    zone = OrgUnit.objects.add_child(
+        tree.province,
+        {"code": "DK-A", "name": "Đặc khu A", "level": tree.levels["commune"],
+         "valid_from": datetime.date(2025, 7, 1)},
+    )  # fmt: skip
+    UnitSuccession.objects.create(
+        predecessor=tree.district_a, successor=zone, kind="merged",
+        effective_on=datetime.date(2025, 7, 1),
+    )  # fmt: skip
+    result = evaluate_target(world.plan.level, zone, 2020)
+    assert (result.num, result.den, result.status) == (D(1), D(2), "not_met")

@@ -1,0 +1,256 @@
+"""Read YAML data files with line numbers, validate them by JSON Schema, and upsert rows."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+
+@dataclass(frozen=True, order=True)
+class DataError:
+    """One problem in a data file: its line (1-based), JSON pointer and Vietnamese message."""
+
+    line: int
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"dòng {self.line}: {self.message}"
+
+
+class DataFileError(Exception):
+    """A data file that cannot be loaded; `errors` holds every problem found, sorted."""
+
+    def __init__(self, path: Path | str, errors: list[DataError]) -> None:
+        self.path = Path(path)
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Each error as `<file>:<line>: <message>`, the form editors and CI understand."""
+        return [f"{self.path}:{e.line}: {e.message} [{e.pointer or '/'}]" for e in self.errors]
+
+
+@dataclass
+class DataFile:
+    """A data file read into plain JSON-like data, with the line of every JSON pointer."""
+
+    path: Path
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""
+
+    def line_of(self, pointer: str) -> int:
+        """The line of `pointer`, or of its nearest ancestor that has one."""
+        while pointer not in self.lines and pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.lines.get(pointer, 1)
+
+    def error(self, pointer: str, message: str) -> DataError:
+        return DataError(self.line_of(pointer), pointer, message)
+
+
+def pointer_join(pointer: str, token: str | int) -> str:
+    text = str(token).replace("~", "~0").replace("/", "~1")
+    return f"{pointer}/{text}"
+
+
+@cache
+def load_schema(path: Path) -> dict[str, Any]:
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def read_data_file(path: Path | str, schema_path: Path) -> DataFile:
+    """Parse and validate a YAML file; raise one DataFileError listing every problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, [DataError(1, "", f"không đọc được tệp: {exc}")]) from exc
+    doc = parse_yaml(path, text)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    errors = schema_errors(doc, load_schema(schema_path))
+    if errors:
+        raise DataFileError(path, errors)
+    return doc
+
+
+def parse_yaml(path: Path, text: str) -> DataFile:
+    """Compose the YAML (safe tags only) into plain data; duplicate keys are errors."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DataFileError(path, [DataError(1, "", "tệp rỗng")])
+        builder = _Builder(loader)
+        data = builder.build(node, "")
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, [_syntax_error(exc)]) from exc
+    finally:
+        loader.dispose()
+    if builder.errors:
+        raise DataFileError(path, builder.errors)
+    return DataFile(path=path, data=data, lines=builder.lines)
+
+
+def _syntax_error(exc: yaml.YAMLError) -> DataError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    return DataError(line, "", f"lỗi cú pháp YAML: {problem}")
+
+
+class _Builder:
+    """Turns composed YAML nodes into dicts, lists and scalars, recording each node's line."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.lines: dict[str, int] = {}
+        self.errors: list[DataError] = []
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(n, pointer_join(pointer, i)) for i, n in enumerate(node.value)]
+        return self._scalar(node, pointer)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = self._scalar(key_node, pointer) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int):
+                self.errors.append(DataError(line, pointer, "khóa phải là một chuỗi"))
+                continue
+            key = str(key)
+            child = pointer_join(pointer, key)
+            if key in result:
+                first = self.lines.get(f"{child}#key", line)
+                message = f"khóa '{key}' bị lặp (đã có ở dòng {first})"
+                self.errors.append(DataError(line, child, message))
+                continue
+            self.lines[f"{child}#key"] = line
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _scalar(self, node: yaml.Node, pointer: str) -> Any:
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            line = node.start_mark.line + 1
+            self.errors.append(DataError(line, pointer, f"giá trị không đọc được: {exc}"))
+            return None
+        if isinstance(value, datetime.date | datetime.datetime):
+            return value.isoformat()
+        return value
+
+
+# --- schema validation -------------------------------------------------------------------
+
+TYPE_NAMES = {
+    "string": "một chuỗi",
+    "integer": "một số nguyên",
+    "number": "một số",
+    "boolean": "true hoặc false",
+    "array": "một danh sách",
+    "object": "một bảng khóa: giá trị",
+    "null": "để trống",
+}
+
+
+def schema_errors(doc: DataFile, schema: dict[str, Any]) -> list[DataError]:
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors: list[DataError] = []
+    for error in validator.iter_errors(doc.data):
+        errors.extend(_translate(doc, error))
+    return sorted(set(errors))
+
+
+def _translate(doc: DataFile, error: ValidationError) -> list[DataError]:
+    pointer = "".join(pointer_join("", p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        return [
+            DataError(
+                doc.line_of(f"{pointer_join(pointer, k)}#key"),
+                pointer_join(pointer, k),
+                f"trường không được phép '{k}'",
+            )
+            for k in extras
+        ]
+    return [doc.error(pointer, _message(error))]
+
+
+def _message(error: ValidationError) -> str:
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        match = re.match(r"^'(.+)' is a required property", error.message)
+        return f"thiếu trường bắt buộc '{match.group(1) if match else expected}'"
+    if kind in ("not", "oneOf", "anyOf") and "x-message" in error.schema:
+        return error.schema["x-message"]
+    simple = {
+        "enum": lambda: (
+            f"giá trị '{value}' không hợp lệ; chỉ nhận: {', '.join(map(str, expected))}"
+        ),
+        "const": lambda: f"giá trị '{value}' không hợp lệ; phải là '{expected}'",
+        "type": lambda: f"giá trị '{value}' phải là {TYPE_NAMES.get(str(expected), expected)}",
+        "pattern": lambda: f"giá trị '{value}' không đúng mẫu {expected}",
+        "format": lambda: f"giá trị '{value}' không đúng định dạng {expected} (vd. 2020-01-03)",
+        "minLength": lambda: (
+            "không được để trống" if expected == 1 else f"cần ít nhất {expected} ký tự"
+        ),
+        "maxLength": lambda: f"dài quá {expected} ký tự",
+        "minItems": lambda: f"cần ít nhất {expected} phần tử",
+        "maxItems": lambda: f"chỉ được tối đa {expected} phần tử",
+        "uniqueItems": lambda: "các phần tử không được trùng nhau",
+        "minimum": lambda: f"giá trị {value} phải ≥ {expected}",
+        "maximum": lambda: f"giá trị {value} phải ≤ {expected}",
+        "exclusiveMinimum": lambda: f"giá trị {value} phải > {expected}",
+        "exclusiveMaximum": lambda: f"giá trị {value} phải < {expected}",
+    }
+    if kind in simple:
+        return simple[kind]()
+    return f"không hợp lệ ({kind}: {error.message})"
+
+
+# --- writing what a data file describes ---------------------------------------------------
+
+
+def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+    """Create or update the row found by its natural key; save only when a field changed.
+
+    Returns the row and whether anything was written, so re-loading a file is a no-op.
+    """
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save()
+    return row, bool(changed)
+
+
+def set_related(manager: Any, pks: set[int]) -> bool:
+    """Make a many-to-many relation hold exactly `pks`; write only when it differs."""
+    if set(manager.values_list("pk", flat=True)) == pks:
+        return False
+    manager.set(pks)
+    return True

@@ -1,0 +1,202 @@
+"""Template filters: Vietnamese numbers and dates, status and role badges, sparklines.
+
+Numbers follow the active language's formats (core.formats): 1.234 and 99,5 in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from core.access import home_unit
+from indicators.queries import STATUS_LABELS
+
+register = template.Library()
+
+DASH = "—"
+
+COMPARATOR_SIGNS = {"gt": ">", "gte": "≥", "eq": "=", "lte": "≤", "lt": "<"}
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def vn_number(value, decimals=None) -> str:
+    """1234 → "1.234", 99.5 with 1 decimal → "99,5"; trailing zeros of whole numbers dropped."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    if decimals in (None, ""):
+        decimals = 0 if number == number.to_integral_value() else None
+    else:
+        decimals = int(decimals)
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if decimals > 0 and number == number.to_integral_value():
+            # 100,0 reads as 100 in a report; keep the decimals only where they say something.
+            number, decimals = number.to_integral_value(), 0
+    else:
+        number = number.normalize()
+    return formats.number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _with_label(text: str, label: str) -> str:
+    if not label:
+        return text
+    if label == "%":
+        return f"{text}%"
+    return f"{text} {label}"
+
+
+@register.filter
+def measure(value, indicator) -> str:
+    """A value in the indicator's unit label and decimals: "99,5%", "2", "12 người"."""
+    if _decimal(value) is None:
+        return DASH
+    return _with_label(vn_number(value, indicator.decimals), indicator.unit_label)
+
+
+@register.filter
+def figure(evaluated) -> str:
+    """The figure of an evaluated target; for every-commune targets "11/12 communes (91,7%)"."""
+    target = evaluated.target
+    if evaluated.value is None:
+        return DASH
+    if target.scope == "every_commune" and evaluated.den is not None:
+        return _("%(met)s/%(counted)s communes (%(share)s%%)") % {
+            "met": vn_number(evaluated.num),
+            "counted": vn_number(evaluated.den),
+            "share": vn_number(evaluated.value, 1),
+        }
+    return measure(evaluated.value, target.indicator)
+
+
+@register.filter
+def goal(target) -> str:
+    """What the target asks, in signs: "> 99%", "≥ 2", "0,97–1,03", "rises every year"."""
+    indicator = target.indicator
+    if target.comparator == "rises":
+        return _("rises every year")
+    label = indicator.unit_label
+    if target.comparator == "parity":
+        low, high = vn_number(target.value), vn_number(target.value_max)
+        return _with_label(f"{low}–{high}", label)
+    sign = COMPARATOR_SIGNS.get(target.comparator, "")
+    text = f"{sign} {_with_label(vn_number(target.value), label)}"
+    if target.scope == "every_commune":
+        share = vn_number(target.commune_share, 1)
+        return _("%(goal)s in %(share)s%% of communes") % {"goal": text, "share": share}
+    return text
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def status_badge(status: str) -> SafeString:
+    """A coloured badge that also says the status in words (colour is never the only cue)."""
+    symbols = {"met": "✓", "not_met": "✗", "on_track": "↗", "at_risk": "!", "no_data": "?"}
+    return format_html(
+        '<span class="badge status-{}" data-status="{}">'
+        '<span aria-hidden="true">{}</span> {}</span>',
+        status,
+        status,
+        symbols.get(status, ""),
+        status_label(status),
+    )
+
+
+@register.filter
+def role_badge(role: str) -> SafeString:
+    """Chủ trì / phối hợp as a badge."""
+    labels = {"lead": _("lead"), "partner": _("partner")}
+    return format_html('<span class="badge role-{}">{}</span>', role, labels.get(role, role))
+
+
+@register.filter
+def vn_date(value) -> str:
+    """03/01/2020, whatever the language: offices write dates this way."""
+    if not value:
+        return DASH
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def vn_datetime(value) -> str:
+    """03/01/2020 14:05 in the local time zone."""
+    if not value:
+        return DASH
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def sparkline(trend, width: int = 96) -> SafeString:
+    """An inline SVG line over (year, value) pairs; years without a value leave a gap."""
+    points = [(year, _decimal(v)) for year, v in (trend or ())]
+    known = [v for _y, v in points if v is not None]
+    if len(known) < 2:
+        return format_html('<span class="spark-empty">{}</span>', DASH)
+    width, height, pad = int(width), 24, 3
+    low, high = min(known), max(known)
+    span = (high - low) or Decimal(1)
+    step = (width - 2 * pad) / (len(points) - 1)
+    segments, current, dots = [], [], []
+    for i, (_year, v) in enumerate(points):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        x = pad + i * step
+        share = float((v - low) / span) if high != low else 0.5
+        y = height - pad - share * (height - 2 * pad)
+        current.append(f"{x:.1f},{y:.1f}")
+        dots.append((x, y))
+    if current:
+        segments.append(current)
+    title = "; ".join(f"{year}: {vn_number(v, 1)}" for year, v in points)
+    lines = "".join(
+        f'<polyline points="{" ".join(seg)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+        for seg in segments
+    )
+    last_x, last_y = dots[-1]
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="{}"><title>{}</title>{}<circle cx="{}" cy="{}" r="2.2" '
+        'fill="currentColor"/></svg>',
+        width,
+        height,
+        width,
+        height,
+        title,
+        title,
+        SafeString(lines),
+        f"{last_x:.1f}",
+        f"{last_y:.1f}",
+    )
+
+
+@register.simple_tag
+def home_unit_of(user):
+    """The unit shown in the top bar: where the user lands (core.access.home_unit)."""
+    return home_unit(user)

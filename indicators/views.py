@@ -1,0 +1,186 @@
+"""Pages over evaluated targets: a unit's dashboard, a target's breakdown by child unit,
+the data values behind a figure and one value's history. Outside the user's scope: 404."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.access import can, get_unit_or_404
+from indicators.models import DataValue
+from indicators.queries import (
+    STATUS_LABELS,
+    Evaluated,
+    breakdown,
+    evaluate_plan,
+    evaluate_target,
+    values_behind,
+    years_with_data,
+)
+from plans.models import Plan, Target
+from plans.queries import plans_below, plans_for_unit
+from units.models import OrgUnit
+
+
+def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
+    """The year asked for, else the latest year with data, else the plan's last year."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1900 <= int(asked) <= 2200:
+        return int(asked)
+    return years[-1] if years else min(plan.end_year, datetime.date.today().year)
+
+
+def _year_choices(years: list[int], plan: Plan, year: int) -> list[int]:
+    return sorted(set(years) | set(range(plan.start_year, plan.end_year + 1)) | {year})
+
+
+def _crumbs(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors the user may see, then the unit: the way back up the tree."""
+    return [a for a in OrgUnit.objects.get_ancestors(unit) if can(user, "view", a)] + [unit]
+
+
+def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
+    """A target of a plan that applies to the unit."""
+    target = (
+        Target.objects.select_related("indicator", "group", "plan")
+        .filter(pk=target_id, plan__in=plans_for_unit(unit))
+        .first()
+    )
+    if target is None:
+        raise Http404
+    return target
+
+
+def _by_group(rows: list[Evaluated]) -> list[tuple[object, list[Evaluated]]]:
+    groups: dict[int, tuple[object, list[Evaluated]]] = {}
+    for row in rows:
+        groups.setdefault(row.target.group_id, (row.target.group, []))[1].append(row)
+    return sorted(groups.values(), key=lambda g: g[0].order)
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_or_404(request.user, code)
+    plans = list(plans_for_unit(unit))
+    plan = next(
+        (p for p in plans if p.code == request.GET.get("plan")), plans[0] if plans else None
+    )
+    context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": _crumbs(request.user, unit)}
+    context["children"] = OrgUnit.objects.get_children(unit).select_related("level")
+    # A successor (đặc khu, 2025) breaks down through the units it came from.
+    context["has_parts"] = unit.numchild > 0 or unit.successions_in.exists()
+    if plan is None:
+        context["plans_below"] = plans_below(unit)
+        return render(request, "indicators/dashboard.html", context)
+    years = years_with_data(plan, unit)
+    year = _year(request, years, plan)
+    rows = evaluate_plan(plan, unit, year)
+    counts = Counter(row.status for row in rows)
+    context |= {
+        "year": year,
+        "years": _year_choices(years, plan, year),
+        "groups": _by_group(rows),
+        "counts": [
+            (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
+        ],
+        "total": len(rows),
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+def _chart(target: Target, rows: list[Evaluated]) -> dict:
+    """The bar chart's data: one bar per child unit, and the target each bar is held to."""
+
+    def number(value):
+        return float(value) if value is not None else None
+
+    def goal(row: Evaluated):
+        if target.scope == Target.Scope.EVERY_COMMUNE and row.den is not None:
+            return number(target.commune_share)
+        return number(target.value)
+
+    return {
+        "labels": [row.unit.display_name for row in rows],
+        "values": [number(row.value) for row in rows],
+        "goals": [goal(row) for row in rows],
+        "statuses": [row.status for row in rows],
+        "unit_label": target.indicator.unit_label,
+    }
+
+
+@login_required
+def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    unit = get_unit_or_404(request.user, code)
+    target = _target_or_404(unit, target_id)
+    year = _year(
+        request,
+        years_with_data(target.plan, unit) if "year" not in request.GET else [],
+        target.plan,
+    )
+    rows = breakdown(target, unit, year)
+    context = {
+        "unit": unit,
+        "target": target,
+        "plan": target.plan,
+        "year": year,
+        "crumbs": _crumbs(request.user, unit),
+        "total": evaluate_target(target, unit, year),
+        "rows": rows,
+        "chart": _chart(target, rows),
+    }
+    return render(request, "indicators/breakdown.html", context)
+
+
+@login_required
+def target_values(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    unit = get_unit_or_404(request.user, code)
+    target = _target_or_404(unit, target_id)
+    year = _year(
+        request,
+        years_with_data(target.plan, unit) if "year" not in request.GET else [],
+        target.plan,
+    )
+    context = {
+        "unit": unit,
+        "target": target,
+        "plan": target.plan,
+        "year": year,
+        "crumbs": _crumbs(request.user, unit),
+        "total": evaluate_target(target, unit, year),
+        "values": values_behind(target, unit, year),
+    }
+    return render(request, "indicators/values.html", context)
+
+
+def _changes(records: list) -> list[dict]:
+    """Each historical record with the value before it, newest first."""
+    changes, previous = [], None
+    for record in records:
+        changes.append(
+            {
+                "record": record,
+                "old": previous.value if previous is not None else None,
+                "new": record.value if record.history_type != "-" else None,
+                "who": record.history_user or record.updated_by,
+            }
+        )
+        previous = record
+    return changes[::-1]
+
+
+@login_required
+def value_history(request: HttpRequest, value_id: int) -> HttpResponse:
+    value = get_object_or_404(
+        DataValue.objects.select_related("unit", "element", "period", "updated_by"), pk=value_id
+    )
+    if not can(request.user, "view", value.unit):
+        raise Http404
+    records = value.history.select_related("history_user", "updated_by").order_by(
+        "history_date", "history_id"
+    )
+    context = {"value": value, "unit": value.unit, "changes": _changes(list(records))}
+    return render(request, "indicators/value_history.html", context)
