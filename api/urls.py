@@ -1,3 +1,34 @@
-"""URLs of this app."""
+"""URLs of the read-only API, mounted at /api/v1/.
 
-urlpatterns: list = []
+The OpenAPI 3 schema is served at schema/ (YAML, or JSON with ?format=json). There is no
+Swagger UI: it loads its scripts from a CDN (or needs drf-spectacular-sidecar), and offices
+run on closed networks; open the schema in any OpenAPI viewer instead.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+router = SimpleRouter()
+router.register("units", views.UnitViewSet, basename="api-unit")
+router.register("plans", views.PlanViewSet, basename="api-plan")
+router.register("values", views.DataValueViewSet, basename="api-value")
+
+urlpatterns = [
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            authentication_classes=views.AUTHENTICATION, permission_classes=[IsAuthenticated]
+        ),
+        name="api-schema",
+    ),
+    path("targets/", views.TargetList.as_view(), name="api-target-list"),
+    path("evaluations/", views.EvaluationList.as_view(), name="api-evaluation-list"),
+    path(
+        "values/<int:value_id>/history/", views.ValueHistoryList.as_view(), name="api-value-history"
+    ),
+    *router.urls,
+]

@@ -1,0 +1,280 @@
+"""Read-only serializers of the API. Units, indicators and users are named by their code or
+username, plans, targets, tasks and values by their id. Decimals are JSON numbers."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.access import can
+from indicators.evaluation import Status
+from indicators.models import DataValue
+from plans.models import (
+    BudgetSource,
+    Duty,
+    LegalReference,
+    ObjectiveGroup,
+    Plan,
+    PlanStatement,
+    ResponsibilityClause,
+    Target,
+    Task,
+    TaskGroup,
+)
+from units.models import OrgUnit
+
+
+def code_of(**kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+
+
+def number(**kwargs) -> serializers.DecimalField:
+    """A decimal rendered as a JSON number, not rounded here (a JSON reader's float keeps
+    15 significant digits, more than any figure of the value store needs)."""
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=None, coerce_to_string=False, read_only=True, **kwargs
+    )
+
+
+# --- units ------------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A unit; its lineage lists only the predecessors and successors the user may see."""
+
+    level = code_of(help_text="Code of the unit's level (commune, district, ...); null for bodies")
+    parent = serializers.CharField(
+        source="parent_code", read_only=True, allow_null=True, help_text="Code of the parent unit"
+    )
+    predecessors = serializers.SerializerMethodField()
+    successors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "kind",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+            "successors",
+        ]
+
+    def _visible(self, units) -> list[str]:
+        user = self.context["request"].user
+        return sorted(u.code for u in units if can(user, "view", u))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_predecessors(self, unit: OrgUnit) -> list[str]:
+        return self._visible(link.predecessor for link in unit.successions_in.all())
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_successors(self, unit: OrgUnit) -> list[str]:
+        return self._visible(link.successor for link in unit.successions_out.all())
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    owner = code_of(help_text="Code of the unit that owns the plan")
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "code",
+            "number",
+            "title",
+            "issued_on",
+            "issuer",
+            "place",
+            "owner",
+            "start_year",
+            "end_year",
+        ]
+
+
+class LegalReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalReference
+        fields = ["relation", "number", "issued_on", "issuer", "title"]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanStatement
+        fields = ["section", "kind", "text"]
+
+
+class ObjectiveGroupSerializer(serializers.ModelSerializer):
+    targets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ObjectiveGroup
+        fields = ["id", "number", "title", "targets"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = ["id", "code", "subgroup", "text"]
+
+
+class TaskGroupSerializer(serializers.ModelSerializer):
+    tasks = TaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TaskGroup
+        fields = ["id", "number", "title", "tasks"]
+
+
+class BudgetSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetSource
+        fields = ["number", "kind", "text"]
+
+
+class DutySerializer(serializers.ModelSerializer):
+    tasks = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    targets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    named_units = code_of(many=True)
+    named_groups = code_of(many=True)
+
+    class Meta:
+        model = Duty
+        fields = [
+            "id",
+            "number",
+            "role",
+            "text",
+            "tasks",
+            "targets",
+            "named_units",
+            "named_groups",
+            "named_text",
+        ]
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    unit = code_of(help_text="Code of the body the clause assigns, or null for a group")
+    group = code_of(help_text="Code of the group of bodies the clause assigns, or null")
+    duties = DutySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ResponsibilityClause
+        fields = ["id", "number", "heading", "unit", "group", "by_request", "duties"]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    """The plan with its text as data; the view sets `document` from plans.queries."""
+
+    preamble = serializers.CharField(read_only=True)
+    references = LegalReferenceSerializer(many=True, read_only=True, source="document.references")
+    statements = StatementSerializer(many=True, read_only=True, source="document.statements")
+    objective_groups = ObjectiveGroupSerializer(
+        many=True, read_only=True, source="document.objective_groups"
+    )
+    task_groups = TaskGroupSerializer(many=True, read_only=True, source="document.task_groups")
+    budget_sources = BudgetSourceSerializer(
+        many=True, read_only=True, source="document.budget_sources"
+    )
+    clauses = ClauseSerializer(many=True, read_only=True, source="document.clauses")
+
+    class Meta(PlanSerializer.Meta):
+        fields = [
+            *PlanSerializer.Meta.fields,
+            "preamble",
+            "signer_title",
+            "signer_name",
+            "references",
+            "statements",
+            "objective_groups",
+            "task_groups",
+            "budget_sources",
+            "clauses",
+        ]
+
+
+# --- targets and their evaluation -------------------------------------------------------
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    indicator = code_of()
+    value = number(allow_null=True)
+    value_max = number(allow_null=True)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "plan",
+            "clause",
+            "code",
+            "text",
+            "indicator",
+            "comparator",
+            "value",
+            "value_max",
+            "scope",
+            "population_group",
+            "due_year",
+        ]
+
+
+class EvaluationSerializer(serializers.Serializer):
+    """One row of indicators.queries.evaluate_plan (or breakdown): target × unit × year."""
+
+    target = serializers.IntegerField(source="target.pk", read_only=True)
+    clause = serializers.CharField(source="target.clause", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    value = number(allow_null=True, help_text="The indicator's value, or null without data")
+    num = number(allow_null=True, help_text="Numerator (for every-commune targets: communes met)")
+    den = number(allow_null=True, help_text="Denominator (for every-commune targets: counted)")
+    status = serializers.ChoiceField(choices=[s.value for s in Status], read_only=True)
+
+
+# --- the value store --------------------------------------------------------------------
+
+
+class DataValueSerializer(serializers.ModelSerializer):
+    unit = code_of()
+    period = code_of()
+    element = code_of()
+    value = number()
+
+    class Meta:
+        model = DataValue
+        fields = [
+            "id",
+            "unit",
+            "period",
+            "element",
+            "sex",
+            "age_band",
+            "value",
+            "source",
+            "updated_at",
+        ]
+
+
+class ValueHistorySerializer(serializers.ModelSerializer):
+    history_user = serializers.SerializerMethodField(
+        help_text="Username of who made the change (the request's user, else the value's "
+        "updated_by, as the history page shows), or null"
+    )
+    value = number()
+
+    class Meta:
+        model = DataValue.history.model
+        fields = ["history_id", "history_date", "history_user", "history_type", "value", "source"]
+
+    def get_history_user(self, record) -> str | None:
+        who = record.history_user or record.updated_by
+        return who.get_username() if who is not None else None
