@@ -1,0 +1,123 @@
+"""`manage.py load_demo [FILE]`: units, catalog, plan, periods, synthetic values and demo users."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.datafile import DataFileError
+from indicators.demo import (
+    DemoSpecError,
+    ensure_year_periods,
+    generate,
+    indicator_terms,
+    read_spec,
+    resolve_selectors,
+    write_figures,
+)
+from plans.models import Target
+from units.models import Membership, OrgUnit
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "cat-hai-demo.yaml"
+LOADERS = (("load_units", "units"), ("load_indicators", "indicators"), ("load_plan", "plan"))
+
+
+class Command(BaseCommand):
+    help = _("Load the demo instance: units, indicators, plan, periods, synthetic values, users.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", nargs="?", default=str(DEFAULT_FILE), help="demo YAML file")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=_("Do nothing if the database already holds any unit."),
+        )
+
+    def handle(self, *args, path: str, if_empty: bool, **options) -> None:
+        if if_empty and OrgUnit.objects.exists():
+            self.stdout.write(_("The database already holds units; the demo was not loaded."))
+            return
+        try:
+            spec = read_spec(path).data
+            with transaction.atomic():
+                result = self._load(spec, options["verbosity"])
+        except DataFileError as exc:
+            for line in exc.lines():
+                self.stderr.write(line)
+            raise CommandError(_("Demo not loaded; nothing was written.")) from exc
+        except DemoSpecError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        msg = _(
+            "Demo loaded: %(created)d values created, %(updated)d updated, "
+            "%(kept)d entered values kept; %(users)d demo accounts."
+        )
+        self.stdout.write(self.style.SUCCESS(msg % result))
+
+    def _load(self, spec: Mapping, verbosity: int) -> dict[str, int]:
+        for command, key in LOADERS:
+            file = Path(settings.BASE_DIR) / spec["files"][key]
+            call_command(command, str(file), stdout=self.stdout, verbosity=verbosity)
+        used = set(
+            Target.objects.filter(plan__code=spec["plan"]).values_list("indicator__code", flat=True)
+        )
+        if not used:
+            raise DemoSpecError(_("Plan %(code)s has no targets") % {"code": spec["plan"]})
+        selected = resolve_selectors(spec["selectors"])
+        figures = generate(spec, selected, indicator_terms(), used)
+        result = write_figures(figures, ensure_year_periods(spec["years"]))
+        result["users"] = ensure_users(spec["users"], selected)
+        return result
+
+
+def ensure_users(users: Mapping, selected: Mapping[str, list[str]]) -> int:
+    """Create the demo accounts and their memberships; leave them as they are if they match."""
+    count = 0
+    for account in users["accounts"]:
+        for unit in _account_units(account, selected):
+            context = {"code": unit.code, "name": unit.name} if unit is not None else {}
+            try:
+                username = account["username"].format_map(context)
+                name = account.get("name", "").format_map(context)
+            except KeyError as exc:
+                raise DemoSpecError(_("Bad placeholder in account %(u)s") % {"u": account}) from exc
+            user = _ensure_user(username, name, account.get("superuser", False), users["password"])
+            if unit is not None:
+                Membership.objects.get_or_create(user=user, unit=unit, role=account["role"])
+            count += 1
+    return count
+
+
+def _account_units(account: Mapping, selected: Mapping[str, list[str]]) -> list:
+    if ("unit" in account or "units" in account) != ("role" in account):
+        raise DemoSpecError(_("Account %(u)s needs both a role and a unit") % {"u": account})
+    if "units" in account:
+        if account["units"] not in selected:
+            raise DemoSpecError(_("Unknown unit selector %(name)s") % {"name": account["units"]})
+        return list(OrgUnit.objects.filter(code__in=selected[account["units"]]).order_by("code"))
+    if "unit" in account:
+        unit = OrgUnit.objects.filter(code=account["unit"]).first()
+        if unit is None:
+            raise DemoSpecError(_("Unknown unit %(code)s") % {"code": account["unit"]})
+        return [unit]
+    return [None]
+
+
+def _ensure_user(username: str, name: str, superuser: bool, password: str):
+    user, created = get_user_model().objects.get_or_create(username=username)
+    wanted = {"first_name": name, "is_superuser": superuser, "is_staff": superuser}
+    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, wanted[field])
+    if created or not user.check_password(password):
+        user.set_password(password)
+        changed.append("password")
+    if changed:
+        user.save()
+    return user

@@ -1,0 +1,68 @@
+"""Queries over the unit tree as it stood on a given day: validity, subtrees, predecessors."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from units.models import OrgUnit, UnitSuccession
+
+
+def valid_on(day: datetime.date, prefix: str = "") -> Q:
+    """A Q matching units (or rows with a unit FK, through `prefix`) that existed on `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
+    """The unit and everything below it: one indexed prefix query on the materialised path."""
+    qs = OrgUnit.objects.filter(path__startswith=unit.path)
+    return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def units_on(day: datetime.date, under: OrgUnit | None = None) -> QuerySet[OrgUnit]:
+    """Units that existed on `day`, optionally only inside `under`'s subtree."""
+    qs = subtree(under) if under is not None else OrgUnit.objects.all()
+    return qs.filter(valid_on(day))
+
+
+def units_for_period(unit: OrgUnit, day: datetime.date) -> list[OrgUnit]:
+    """The units whose subtrees held, on `day`, what `unit` covers.
+
+    The unit itself if it existed on `day`; otherwise its predecessors that existed then,
+    searched back transitively through UnitSuccession. A predecessor inside the subtree
+    of another one found is left out, since that subtree already covers it: on 31/12/2020
+    đặc khu Cát Hải (from 2025) gives huyện Cát Hải, not also the district's 12 communes.
+    """
+    if unit.is_valid_on(day):
+        return [unit]
+    found: dict[int, OrgUnit] = {}
+    seen = {unit.pk}
+    frontier = [unit.pk]
+    while frontier:
+        links = UnitSuccession.objects.filter(successor_id__in=frontier).select_related(
+            "predecessor"
+        )
+        frontier = []
+        for link in links:
+            pred = link.predecessor
+            if pred.pk in seen:
+                continue
+            seen.add(pred.pk)
+            if pred.is_valid_on(day):
+                found[pred.pk] = pred
+            else:
+                frontier.append(pred.pk)
+    return outermost(found.values())
+
+
+def outermost(units) -> list[OrgUnit]:
+    """The units not inside another one's subtree, ordered by path."""
+    ordered = sorted(units, key=lambda u: u.path)
+    kept: list[OrgUnit] = []
+    for u in ordered:
+        if not any(u.path.startswith(k.path) for k in kept):
+            kept.append(u)
+    return kept
