@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from units.models import Membership, OrgUnit, UnitSuccession
+from units.models import Membership, OrgUnit
+from units.tree import with_predecessors
 
 Role = Membership.Role
 
@@ -23,22 +24,6 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COMMUNE_REPORTER: frozenset({"view", "enter_data"}),
     Role.VIEWER: frozenset({"view"}),
 }
-
-
-def _with_predecessors(units: Iterable[OrgUnit]) -> list[OrgUnit]:
-    """The units and, transitively, every unit that became one of them."""
-    found = {u.pk: u for u in units}
-    frontier = list(found)
-    while frontier:
-        links = UnitSuccession.objects.filter(successor_id__in=frontier).select_related(
-            "predecessor"
-        )
-        frontier = []
-        for link in links:
-            if link.predecessor_id not in found:
-                found[link.predecessor_id] = link.predecessor
-                frontier.append(link.predecessor_id)
-    return list(found.values())
 
 
 def scope_roots(user, action: str = "view") -> list[OrgUnit] | None:
@@ -57,7 +42,7 @@ def scope_roots(user, action: str = "view") -> list[OrgUnit] | None:
             m.unit
             for m in Membership.objects.filter(user=user, role__in=roles).select_related("unit")
         ]
-        cache[action] = _with_predecessors(units)
+        cache[action] = with_predecessors(units)
     return cache[action]
 
 
@@ -96,7 +81,7 @@ def home_unit(user) -> OrgUnit | None:
     """The unit a user lands on: the highest unit of their scope (a current one first)."""
     roots = scope_roots(user)
     if roots is None:
-        return OrgUnit.get_root_nodes().first()
+        return OrgUnit.objects.get_root_nodes().first()
     if not roots:
         return None
     return min(roots, key=lambda u: (u.valid_to is not None, u.depth, u.path))

@@ -11,7 +11,8 @@ from django.http import Http404
 from core.access import scope_roots, subtree_filter
 from plans.models import Duty, Plan, PlanStatement, ResponsibilityClause, Task, TaskGroup
 from plans.responsibility import DutyRow, involvements, responsibility_matrix
-from units.models import OrgUnit, UnitGroup, UnitSuccession
+from units.models import OrgUnit, UnitGroup
+from units.tree import with_predecessors
 
 
 def _ancestor_paths(units) -> set[str]:
@@ -19,26 +20,12 @@ def _ancestor_paths(units) -> set[str]:
     return {u.path[:i] for u in units for i in range(step, len(u.path) + 1, step)}
 
 
-def _with_predecessor_ids(unit_ids: set[int]) -> set[int]:
-    found, frontier = set(unit_ids), set(unit_ids)
-    while frontier:
-        frontier = (
-            set(
-                UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
-                    "predecessor_id", flat=True
-                )
-            )
-            - found
-        )
-        found |= frontier
-    return found
-
-
 def plans_for_unit(unit: OrgUnit) -> QuerySet[Plan]:
     """Plans that apply to `unit`: those of the unit, of a unit above it, or of a unit
     that became one of them (a district's plan still applies to its successor)."""
-    ids = set(OrgUnit.objects.filter(path__in=_ancestor_paths([unit])).values_list("pk", flat=True))
-    return Plan.objects.filter(owner_id__in=_with_predecessor_ids(ids)).select_related("owner")
+    above = OrgUnit.objects.filter(path__in=_ancestor_paths([unit]))
+    owners = [u.pk for u in with_predecessors(above)]
+    return Plan.objects.filter(owner_id__in=owners).select_related("owner")
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -56,6 +57,22 @@ def units_for_period(unit: OrgUnit, day: datetime.date) -> list[OrgUnit]:
             else:
                 frontier.append(pred.pk)
     return outermost(found.values())
+
+
+def with_predecessors(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units and, transitively, every unit that became one of them (any validity)."""
+    found = {u.pk: u for u in units}
+    frontier = list(found)
+    while frontier:
+        links = UnitSuccession.objects.filter(successor_id__in=frontier).select_related(
+            "predecessor"
+        )
+        frontier = []
+        for link in links:
+            if link.predecessor_id not in found:
+                found[link.predecessor_id] = link.predecessor
+                frontier.append(link.predecessor_id)
+    return list(found.values())
 
 
 def outermost(units) -> list[OrgUnit]:
