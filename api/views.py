@@ -31,7 +31,7 @@ from indicators.queries import Evaluated, breakdown, evaluate_plan, evaluate_tar
 from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
 from units.models import OrgUnit, UnitSuccession
-from units.tree import valid_on
+from units.tree import subtree_q, valid_on
 
 # Token first, so that a request without credentials gets 401 and a WWW-Authenticate header.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
@@ -103,7 +103,7 @@ class UnitViewSet(Scoped, viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("parent"):
             parent = get_unit_or_404(self.request.user, params["parent"])
-            units = units.filter(path__startswith=parent.path, depth=parent.depth + 1)
+            units = units.filter(subtree_q(parent.path), depth=parent.depth + 1)
         if params.get("level"):
             units = units.filter(level__code=params["level"])
         if params.get("valid_on"):

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from units.models import Membership, OrgUnit
-from units.tree import with_predecessors
+from units.tree import subtree_q, with_predecessors
 
 Role = Membership.Role
 
@@ -50,7 +50,7 @@ def subtree_filter(roots: Iterable[OrgUnit], prefix: str = "") -> Q:
     """A Q matching units (or rows with a unit FK, through `prefix`) inside the roots' subtrees."""
     q = Q(pk__in=[])
     for root in roots:
-        q |= Q(**{f"{prefix}path__startswith": root.path})
+        q |= subtree_q(root.path, prefix)
     return q
 
 

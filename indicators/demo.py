@@ -20,6 +20,7 @@ from core.datafile import DataFile, read_data_file, upsert
 from indicators.models import DataElement, DataValue, Indicator, Period
 from indicators.services import NewValue, publish_values
 from units.models import OrgUnit
+from units.tree import subtree_q
 
 SCHEMA = Path(__file__).resolve().parent / "schema" / "demo.schema.json"
 
@@ -228,7 +229,7 @@ def resolve_selectors(selectors: Mapping[str, Mapping]) -> dict[str, list[str]]:
             root = OrgUnit.objects.filter(code=sel["under"]).first()
             if root is None:
                 raise DemoSpecError(_("Unknown unit %(code)s") % {"code": sel["under"]})
-            qs = qs.filter(path__startswith=root.path, depth__gt=root.depth)
+            qs = qs.filter(subtree_q(root.path), depth__gt=root.depth)
         if "level" in sel:
             qs = qs.filter(level__code=sel["level"])
         if "kind" in sel:

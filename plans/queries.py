@@ -12,7 +12,7 @@ from core.access import scope_roots, subtree_filter
 from plans.models import Duty, Plan, PlanStatement, ResponsibilityClause, Task, TaskGroup
 from plans.responsibility import DutyRow, involvements, responsibility_matrix
 from units.models import OrgUnit, UnitGroup
-from units.tree import with_predecessors
+from units.tree import subtree_q, with_predecessors
 
 
 def _ancestor_paths(units) -> set[str]:
@@ -50,7 +50,7 @@ def get_plan_or_404(user, code: str) -> Plan:
 
 def plans_below(unit: OrgUnit) -> QuerySet[Plan]:
     """Plans owned inside the unit's subtree (for a dashboard of a unit above them)."""
-    return Plan.objects.filter(owner__path__startswith=unit.path).select_related("owner")
+    return Plan.objects.filter(subtree_q(unit.path, "owner__")).select_related("owner")
 
 
 def plan_document(plan: Plan) -> dict:

@@ -17,9 +17,27 @@ def valid_on(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
+# Paths are steps of 0-9 and A-Z (treebeard's alphabet), so every path below `p` lies
+# between `p` and `p` followed by as many "Z" as a path can still hold, in byte order and
+# in the usual collations alike (digits before letters, letters in order).
+_HIGHEST_STEP_CHAR = "Z"
+_PATH_MAX_LENGTH = OrgUnit._meta.get_field("path").max_length
+
+
+def subtree_q(path: str, prefix: str = "") -> Q:
+    """A Q matching the subtree at `path` as an index range on the materialised path.
+
+    Django's `startswith` becomes `LIKE 'p%'`, which SQLite cannot serve from the path
+    index (its LIKE ignores case): a district's breakdown then scanned a whole nation's
+    values (90 ms per query against 0.8 ms with the range; docs/benchmarks.md).
+    """
+    highest = path + _HIGHEST_STEP_CHAR * (_PATH_MAX_LENGTH - len(path))
+    return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lte": highest})
+
+
 def subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
-    """The unit and everything below it: one indexed prefix query on the materialised path."""
-    qs = OrgUnit.objects.filter(path__startswith=unit.path)
+    """The unit and everything below it: one indexed range query on the materialised path."""
+    qs = OrgUnit.objects.filter(subtree_q(unit.path))
     return qs if include_self else qs.exclude(pk=unit.pk)
 
 

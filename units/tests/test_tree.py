@@ -74,3 +74,21 @@ def test_a_unit_without_predecessors_before_it_existed_covers_nothing(units):
 def test_outermost_drops_units_inside_another_ones_subtree(units):
     kept = outermost([units["12337"], units["317"], units["12340"], units["31-DK-CATHAI"]])
     assert kept == [units["317"], units["31-DK-CATHAI"]]
+
+
+def test_the_subtree_range_holds_every_descendant_and_no_sibling():
+    from units.models import OrgUnit
+    from units.tree import subtree_q
+
+    def matches(path: str, root: str) -> bool:
+        q = subtree_q(root)
+        low, high = dict(q.children)["path__gte"], dict(q.children)["path__lte"]
+        return low <= path <= high
+
+    deepest = "0001" + "Z" * (OrgUnit._meta.get_field("path").max_length - 4)
+    assert matches("0001", "0001")
+    assert matches("00010001", "0001")
+    assert matches(deepest, "0001")
+    assert not matches("0002", "0001")
+    assert not matches("0000ZZZZ", "0001")
+    assert not matches("00020001", "0001")
