@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 
 from indicators.models import DataElement, DataValue, Indicator, Period
+from indicators.services import record_value
 from plans.models import (
     BudgetSource,
     Duty,
@@ -325,7 +326,7 @@ def put_values(tree: SimpleNamespace, ind: SimpleNamespace) -> None:
         (tree.commune_b1, 2020, ind.literate, "15-60", 700),
     ]
     for unit, year, element, age_band, value in rows:
-        DataValue.objects.create(
+        record_value(
             unit=unit,
             period=ind.periods[year],
             element=element,

@@ -37,3 +37,14 @@ class DataValueAdmin(SimpleHistoryAdmin):
     search_fields = ["unit__code", "unit__name", "element__code"]
     raw_id_fields = ["unit", "element", "updated_by"]
     history_list_display = ["value", "source", "comment"]
+
+    # Values change only through the value store's services (forms, imports, modules),
+    # which audit them and keep the subtree totals in step; the admin only shows them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.datafile import DataError, DataFile, DataFileError, read_data_file, set_related, upsert
 from indicators.models import DataElement, Disaggregation, Indicator
@@ -62,7 +63,9 @@ def _duplicates(doc: DataFile, key: str, natural_key: Any) -> list[DataError]:
     items = doc.data[key]
     counts = Counter(natural_key(item) for item in items)
     return [
-        doc.error(f"/{key}/{i}", f"mã '{_show(natural_key(item))}' bị trùng")
+        doc.error(
+            f"/{key}/{i}", _("code '%(code)s' is repeated") % {"code": _show(natural_key(item))}
+        )
         for i, item in enumerate(items)
         if counts[natural_key(item)] > 1
     ]
@@ -78,7 +81,10 @@ def _element_options(doc: DataFile, i: int, element: dict, options: set) -> list
         for j, code in enumerate(codes):
             if (dimension, code) not in options:
                 pointer = f"/data_elements/{i}/disaggregations/{dimension}/{j}"
-                errors.append(doc.error(pointer, f"phân tổ '{dimension}/{code}' chưa khai báo"))
+                message = _("disaggregation '%(option)s' is not declared") % {
+                    "option": f"{dimension}/{code}"
+                }
+                errors.append(doc.error(pointer, message))
     return errors
 
 
@@ -92,7 +98,7 @@ def _indicator_terms(doc: DataFile, i: int, indicator: dict, elements: dict) -> 
         pointer = f"/indicators/{i}/{side}"
         element = elements.get(term["element"])
         if element is None:
-            message = f"phần tử dữ liệu '{term['element']}' không có trong danh mục"
+            message = _("data element '%(code)s' is not in the catalog") % {"code": term["element"]}
             errors.append(doc.error(f"{pointer}/element", message))
             continue
         errors += _term_options(doc, pointer, term, element)
@@ -106,18 +112,24 @@ def _term_options(doc: DataFile, pointer: str, term: dict, element: dict) -> lis
     for dimension in ("sex", "age_band"):
         code = term.get(dimension)
         if code is not None and code not in declared.get(dimension, []):
-            message = f"phần tử '{element['code']}' không có phân tổ {dimension} '{code}'"
+            message = _(
+                "data element '%(element)s' has no %(dimension)s disaggregation '%(code)s'"
+            ) % {"element": element["code"], "dimension": dimension, "code": code}
             errors.append(doc.error(f"{pointer}/{dimension}", message))
     return errors
 
 
 def _kind_fits(doc: DataFile, pointer: str, kind: str, element: dict) -> list[DataError]:
     if kind == Indicator.Kind.PARITY and not element.get("disaggregations", {}).get("sex"):
-        message = f"chỉ số cân bằng giới cần phần tử '{element['code']}' phân tổ theo giới tính"
+        message = _(
+            "a gender parity indicator needs data element '%(element)s' disaggregated by sex"
+        ) % {"element": element["code"]}
         return [doc.error(f"{pointer}/element", message)]
     is_level = element.get("value_type") == DataElement.ValueType.LEVEL
     if (kind == Indicator.Kind.LEVEL) != is_level:
-        message = f"loại chỉ số '{kind}' không khớp kiểu giá trị của phần tử '{element['code']}'"
+        message = _(
+            "indicator kind '%(kind)s' does not match the value type of data element '%(element)s'"
+        ) % {"kind": kind, "element": element["code"]}
         return [doc.error(f"{pointer}/element", message)]
     return []
 

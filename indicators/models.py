@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -149,7 +150,7 @@ class Indicator(models.Model):
     class Kind(models.TextChoices):
         RATIO = "ratio", _("ratio of sums")
         PARITY = "parity", _("gender parity index")
-        LEVEL = "level", _("level")
+        LEVEL = "level", pgettext_lazy("indicator kind", "level")
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -187,3 +188,33 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubtreeTotal(models.Model):
+    """The sum of one element's values on the units below a unit (not on the unit itself).
+
+    Kept only for units with descendants that have values, and only by the value store's
+    services (indicators.services), in the same transaction as the values themselves, so
+    a province or the nation reads about a hundred rows instead of summing a million
+    values (docs/benchmarks.md). `python manage.py rebuild_subtree_totals` recomputes it.
+    """
+
+    unit = models.ForeignKey("units.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, blank=True, default="")
+    age_band = models.CharField(max_length=16, blank=True, default="")
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("subtree total")
+        verbose_name_plural = _("subtree totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "element", "sex", "age_band"],
+                name="subtreetotal_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.period_id} · {self.element_id} = {self.total}"

@@ -14,19 +14,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subtree_filter
 from plans.models import Plan, Target
 from units.models import OrgUnit
-from units.tree import outermost, units_for_period
+from units.tree import outermost, units_for_period, valid_on
 
 from .aggregate import Figure, IndicatorSpec, Part, Totals, figure, values_only
-from .evaluation import Comparator, Rule, Status, count_communes, evaluate, share_rule
-from .models import DataElement, DataValue, Indicator, Period
+from .evaluation import (
+    CommuneCount,
+    Comparator,
+    Rule,
+    Status,
+    count_communes,
+    evaluate,
+    share_rule,
+)
+from .models import DataElement, DataValue, Indicator, Period, SubtreeTotal
 
 COMMUNE_LEVEL = "commune"
 
@@ -166,12 +174,48 @@ def _grouped(qs: QuerySet, *extra: str) -> Iterable[tuple]:
     )
 
 
+def subtree_sums(
+    units: Sequence[OrgUnit],
+    element_ids: set[int],
+    years: Sequence[int],
+    within: Sequence[OrgUnit] | None = None,
+) -> dict[int, list[tuple]]:
+    """Per unit, (element, sex, age band, year, total) over the unit's subtree.
+
+    A unit's own values plus its SubtreeTotal rows (the sums of everything below it):
+    two reads of indexed rows, whatever the size of the subtrees. `within` (subtrees holding all the
+    units) keeps the filter short when there are thousands of units.
+    """
+    if not units or not element_ids:
+        return {}
+    wanted = {u.pk for u in units}
+    if within is not None and len(units) > _FEW_UNITS:
+        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
+    else:
+        where = Q(unit__in=list(wanted))
+    where &= Q(element_id__in=list(element_ids), period__year__in=list(years))
+    fields = ("unit_id", "element_id", "sex", "age_band", "period__year")
+    sums: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
+    for unit_id, *key, value in DataValue.objects.filter(where).values_list(*fields, "value"):
+        if unit_id in wanted:
+            sums[unit_id][tuple(key)] = value
+    for unit_id, *key, total in SubtreeTotal.objects.filter(where).values_list(*fields, "total"):
+        if unit_id in wanted:
+            by_key = sums[unit_id]
+            by_key[tuple(key)] = by_key.get(tuple(key), Decimal(0)) + total
+    return {pk: [(*key, total) for key, total in by_key.items()] for pk, by_key in sums.items()}
+
+
+_FEW_UNITS = 50
+
+
 def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> Totals:
     """Sums over the unit's subtree (own values only for non-summed elements), every year."""
     own_ids = _own_value_element_ids(element_ids)
     rows: list[tuple] = []
     for roots, group_years in _year_groups(unit, years):
-        rows += _grouped(_values(roots, element_ids - own_ids, group_years))
+        for per_root in subtree_sums(roots, element_ids - own_ids, group_years).values():
+            rows += per_root
         rows += _grouped(
             DataValue.objects.filter(
                 unit__in=roots, element_id__in=own_ids, period__year__in=group_years
@@ -186,30 +230,21 @@ def totals_per_unit(
     element_ids: set[int],
     within: Sequence[OrgUnit] | None = None,
 ) -> dict[int, Totals]:
-    """Sums over each unit's own subtree, for many units at once: two queries per tree depth.
-
-    Rows are grouped by the prefix of the value's unit path at the units' depth, which is
-    exactly the path of the ancestor at that depth. `within` (the subtrees holding all the
-    units, e.g. the unit being broken down) keeps the filter short for thousands of units.
-    """
+    """Sums over each unit's own subtree, for many units at once (see subtree_sums)."""
     own_ids = _own_value_element_ids(element_ids)
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    by_depth: dict[int, list[OrgUnit]] = defaultdict(list)
-    for unit in units:
-        by_depth[unit.depth].append(unit)
-    for depth, group in by_depth.items():
-        by_path = {u.path: u.pk for u in group}
-        scope = within if within is not None else group
-        prefix = Substr("unit__path", 1, depth * OrgUnit.steplen)
-        summed = _values(scope, element_ids - own_ids, years).annotate(ancestor=prefix)
-        for ancestor, *row in _grouped(summed, "ancestor"):
-            if ancestor in by_path:
-                rows[by_path[ancestor]].append(tuple(row))
-        own = _values(scope, own_ids, years).filter(unit__depth=depth)
-        for path, *row in _grouped(own, "unit__path"):
-            if path in by_path:
-                rows[by_path[path]].append(tuple(row))
-    return {pk: Totals(r) for pk, r in rows.items()}
+    rows = subtree_sums(units, element_ids - own_ids, years, within)
+    wanted = {u.pk for u in units}
+    where = Q(unit__in=list(wanted))
+    if within is not None and len(units) > _FEW_UNITS:
+        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
+    own = DataValue.objects.filter(
+        where, element_id__in=list(own_ids), period__year__in=list(years)
+    ).values_list("unit_id", "element_id", "sex", "age_band", "period__year", "value")
+    merged: dict[int, list[tuple]] = defaultdict(list, rows)
+    for unit_id, *row in own:
+        if unit_id in wanted:
+            merged[unit_id].append(tuple(row))
+    return {pk: Totals(r) for pk, r in merged.items()}
 
 
 # --- communes ---------------------------------------------------------------------------
@@ -293,25 +328,113 @@ def _years_of(totals: Totals, year: int) -> list[int]:
     return sorted({y for y in totals.years() if y <= year} | {year})
 
 
+def _count_figure(counted: CommuneCount) -> Figure:
+    return Figure(value=counted.share, num=Decimal(counted.met), den=Decimal(counted.counted))
+
+
 def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
-    figures = {}
-    for y, values in values_by_year.items():
-        counted = count_communes(rule, values)
-        figures[y] = Figure(
-            value=counted.share, num=Decimal(counted.met), den=Decimal(counted.counted)
+    return {y: _count_figure(count_communes(rule, values)) for y, values in values_by_year.items()}
+
+
+# Comparators SQL can apply to a commune's own level value, exactly (decimals, no rounding).
+_SQL_LOOKUPS = {"gt": "gt", "gte": "gte", "eq": "exact", "lte": "lte", "lt": "lt"}
+
+
+def _counted_in_sql(target: Target) -> bool:
+    """A target on a level each commune holds is counted by the database, not in Python."""
+    return target.indicator.kind == Indicator.Kind.LEVEL and (
+        target.comparator in _SQL_LOOKUPS or target.comparator == Target.Comparator.PARITY
+    )
+
+
+def _meets(target: Target) -> Q:
+    if target.comparator == Target.Comparator.PARITY:
+        return Q(value__gte=target.value, value__lte=target.value_max)
+    return Q(**{f"value__{_SQL_LOOKUPS[target.comparator]}": target.value})
+
+
+def _part_q(part: Part) -> Q:
+    q = Q(element_id=part.element_id)
+    if part.sex:
+        q &= Q(sex=part.sex)
+    if part.age_band:
+        q &= Q(age_band=part.age_band)
+    return q
+
+
+def commune_counts(
+    unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]
+) -> dict[tuple[int, int], CommuneCount]:
+    """(target id, year) → communes meeting the target, counted, and with a figure.
+
+    Two small grouped queries per tree of the years, whatever the number of communes:
+    the nation's 10,600 communes come back as a dozen numbers, not 127,000 rows.
+    """
+    counts: dict[tuple[int, int], CommuneCount] = {}
+    for roots, group_years in _year_groups(unit, years):
+        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
+        counted = communes.aggregate(
+            **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
         )
-    return figures
+        annotations = {}
+        for t in targets:
+            has = _part_q(indicator_spec(t.indicator).numerator)
+            annotations[f"met_{t.pk}"] = Count("unit", filter=has & _meets(t), distinct=True)
+            annotations[f"data_{t.pk}"] = Count("unit", filter=has, distinct=True)
+        alive = Q(pk__in=[])
+        for y in group_years:
+            alive |= Q(period__year=y) & valid_on(year_end(y), "unit__")
+        rows = {
+            row.pop("period__year"): row
+            for row in _values(roots, _element_ids(targets), group_years)
+            .filter(alive, unit__level__code=COMMUNE_LEVEL)
+            .order_by()
+            .values("period__year")
+            .annotate(**annotations)
+        }
+        for t in targets:
+            for y in group_years:
+                row = rows.get(y, {})
+                counts[(t.pk, y)] = CommuneCount(
+                    met=row.get(f"met_{t.pk}", 0),
+                    counted=counted[f"y{y}"],
+                    with_data=row.get(f"data_{t.pk}", 0),
+                )
+    return counts
 
 
-def _every_commune(target: Target, unit: OrgUnit, year: int, communes: CommuneFigures) -> Evaluated:
+class _Communes:
+    """What every-commune targets need for one unit, computed once and only when asked."""
+
+    def __init__(self, unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]) -> None:
+        self.unit, self.years, self.targets = unit, years, targets
+
+    @cached_property
+    def figures(self) -> CommuneFigures:
+        return commune_figures(self.unit, self.years, _element_ids(self.targets))
+
+    @cached_property
+    def counts(self) -> dict[tuple[int, int], CommuneCount]:
+        return commune_counts(
+            self.unit, self.years, [t for t in self.targets if _counted_in_sql(t)]
+        )
+
+
+def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes) -> Evaluated:
     rule = target_rule(target)
-    values_by_year = communes.values(indicator_spec(target.indicator))
-    if unit in values_by_year.get(year, {}):
+    if _is_commune(unit) and unit.is_valid_on(year_end(year)):
         # A commune's own dashboard judges the commune itself, not a share of one. (A
         # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
+        values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
         return _evaluated(target, unit, year, figures, evaluate(rule, values_only(figures), year))
-    figures = _share_figures(rule, values_by_year)
+    if _counted_in_sql(target):
+        empty = CommuneCount(0, 0, 0)
+        figures = {
+            y: _count_figure(communes.counts.get((target.pk, y), empty)) for y in communes.years
+        }
+    else:
+        figures = _share_figures(rule, communes.figures.values(indicator_spec(target.indicator)))
     status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status)
 
@@ -328,7 +451,7 @@ def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> lis
     unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
     commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
     totals = unit_totals(unit, years, _element_ids(unit_targets)) if unit_targets else Totals()
-    communes = commune_figures(unit, years, _element_ids(commune_targets))
+    communes = _Communes(unit, years, commune_targets)
     return [
         _every_commune(t, unit, year, communes)
         if t.scope == Target.Scope.EVERY_COMMUNE

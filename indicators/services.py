@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import subtree_totals
 from .models import DataElement, DataValue, Period
 
 
@@ -49,18 +50,26 @@ def record_value(
 ) -> DataValue:
     """Create or change one value; its history row records who changed it and from what."""
     _check(element, value)
-    row, created = DataValue.objects.select_for_update().get_or_create(
-        unit=unit,
-        period=period,
-        element=element,
-        sex=sex,
-        age_band=age_band,
-        defaults={"value": value, "source": source, "updated_by": actor, "comment": comment},
+    row, created = (
+        DataValue.objects.select_for_update()
+        .select_related("unit")
+        .get_or_create(
+            unit=unit,
+            period=period,
+            element=element,
+            sex=sex,
+            age_band=age_band,
+            defaults={"value": value, "source": source, "updated_by": actor, "comment": comment},
+        )
     )
-    if not created and (row.value != value or row.source != source or row.comment != comment):
+    if created:
+        subtree_totals.add_to_ancestors(row, value, new=True)
+    elif row.value != value or row.source != source or row.comment != comment:
+        delta = value - row.value
         row.value, row.source, row.updated_by, row.comment = value, source, actor, comment
         row._change_reason = comment
         row.save()
+        subtree_totals.add_to_ancestors(row, delta)
     return row
 
 
@@ -104,4 +113,11 @@ def publish_values(values: Iterable[NewValue], *, source: str, actor=None) -> tu
             to_update, DataValue, ["value", "source", "updated_by", "updated_at"],
             batch_size=2000, default_user=actor,
         )  # fmt: skip
+    if to_create or to_update:
+        touched = to_create + to_update
+        subtree_totals.recompute(
+            unit_ids={r.unit_id for r in touched},
+            period_ids={r.period_id for r in touched},
+            element_ids={r.element_id for r in touched},
+        )
     return len(to_create), len(to_update)

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.datafile import DataError, DataFile, DataFileError, read_data_file, set_related, upsert
 from indicators.models import Indicator
@@ -99,35 +101,44 @@ def _listed(data: dict, key: str) -> Iterator[tuple[str, str]]:
 
 def check_plan(doc: DataFile) -> list[DataError]:
     data = doc.data
-    errors = _unique(doc, [(p, t["code"]) for p, t in _targets(data)], "mã chỉ tiêu")
-    errors += _unique(doc, [(p, t["code"]) for p, t, _ in _tasks(data)], "mã nhiệm vụ")
-    for key, label in (
-        ("objective_groups", "số nhóm mục tiêu"),
-        ("task_groups", "số nhóm nhiệm vụ"),
-        ("budget_sources", "số nguồn kinh phí"),
-        ("clauses", "số khoản"),
-    ):
-        errors += _unique(
-            doc, [(f"/{key}/{i}", x["number"]) for i, x in enumerate(data[key])], label
-        )
+    errors = _unique(doc, [(p, t["code"]) for p, t in _targets(data)], "target_code")
+    errors += _unique(doc, [(p, t["code"]) for p, t, _g in _tasks(data)], "task_code")
+    for key in ("objective_groups", "task_groups", "budget_sources", "clauses"):
+        errors += _unique(doc, [(f"/{key}/{i}", x["number"]) for i, x in enumerate(data[key])], key)
     for i, clause in enumerate(data["clauses"]):
         numbers = [
             (f"/clauses/{i}/duties/{j}", d["number"]) for j, d in enumerate(clause["duties"])
         ]
-        errors += _unique(doc, numbers, "số nhiệm vụ trong khoản")
+        errors += _unique(doc, numbers, "duties")
     return errors + _check_tasks(doc) + _check_targets(doc) + _check_links(doc)
 
 
-def _unique(doc: DataFile, items: list[tuple[str, Any]], label: str) -> list[DataError]:
-    counts = Counter(code for _, code in items)
-    return [doc.error(p, f"{label} '{code}' bị trùng") for p, code in items if counts[code] > 1]
+# What must be unique in a plan file, by kind; placeholder: code.
+DUPLICATE_MESSAGES = {
+    "target_code": gettext_lazy("target code '%(code)s' is repeated"),
+    "task_code": gettext_lazy("task code '%(code)s' is repeated"),
+    "objective_groups": gettext_lazy("objective group number '%(code)s' is repeated"),
+    "task_groups": gettext_lazy("task group number '%(code)s' is repeated"),
+    "budget_sources": gettext_lazy("budget source number '%(code)s' is repeated"),
+    "clauses": gettext_lazy("clause number '%(code)s' is repeated"),
+    "duties": gettext_lazy("duty number '%(code)s' is repeated within its clause"),
+}
+
+
+def _unique(doc: DataFile, items: list[tuple[str, Any]], kind: str) -> list[DataError]:
+    counts = Counter(code for _p, code in items)
+    message = DUPLICATE_MESSAGES[kind]
+    return [doc.error(p, message % {"code": code}) for p, code in items if counts[code] > 1]
 
 
 def _check_tasks(doc: DataFile) -> list[DataError]:
     errors = []
     for pointer, task, group in _tasks(doc.data):
         if task["code"].split(".")[1] != group["number"]:
-            message = f"mã nhiệm vụ '{task['code']}' không thuộc nhóm {group['number']}"
+            message = _("task code '%(code)s' does not belong to group %(group)s") % {
+                "code": task["code"],
+                "group": group["number"],
+            }
             errors.append(doc.error(f"{pointer}/code", message))
     return errors
 
@@ -135,26 +146,30 @@ def _check_tasks(doc: DataFile) -> list[DataError]:
 def _check_targets(doc: DataFile) -> list[DataError]:
     data, errors = doc.data, []
     if data["start_year"] > data["end_year"]:
-        errors.append(doc.error("/end_year", "năm kết thúc phải sau hoặc bằng năm bắt đầu"))
+        message = _("the end year must not be before the start year")
+        errors.append(doc.error("/end_year", message))
     for pointer, target in _targets(data):
         if not data["start_year"] <= target["due_year"] <= data["end_year"]:
-            message = f"năm đạt {target['due_year']} nằm ngoài thời gian của kế hoạch"
+            message = _("due year %(year)s lies outside the plan's period") % {
+                "year": target["due_year"]
+            }
             errors.append(doc.error(f"{pointer}/due_year", message))
         if target["comparator"] == "parity" and target["value"] > target["value_max"]:
-            errors.append(doc.error(f"{pointer}/value_max", "cận trên nhỏ hơn cận dưới"))
+            message = _("the upper bound is less than the lower bound")
+            errors.append(doc.error(f"{pointer}/value_max", message))
     return errors
 
 
 def _check_links(doc: DataFile) -> list[DataError]:
-    tasks = {t["code"] for _, t, _ in _tasks(doc.data)}
-    targets = {t["code"] for _, t in _targets(doc.data)}
+    tasks = {t["code"] for _p, t, _g in _tasks(doc.data)}
+    targets = {t["code"] for _p, t in _targets(doc.data)}
     errors = [
-        doc.error(p, f"nhiệm vụ '{code}' không có trong mục III của kế hoạch")
+        doc.error(p, _("task '%(code)s' is not in section III of the plan") % {"code": code})
         for p, code in _listed(doc.data, "tasks")
         if code not in tasks
     ]
     errors += [
-        doc.error(p, f"chỉ tiêu '{code}' không có trong mục II của kế hoạch")
+        doc.error(p, _("target '%(code)s' is not in section II of the plan") % {"code": code})
         for p, code in _listed(doc.data, "targets")
         if code not in targets
     ]
@@ -181,19 +196,23 @@ def _group_refs(data: dict) -> Iterator[tuple[str, str]]:
 
 def _resolve_units(doc: DataFile, resolved: Resolved) -> list[DataError]:
     unit_refs, group_refs = list(_unit_refs(doc.data)), list(_group_refs(doc.data))
-    resolved.units = OrgUnit.objects.in_bulk({c for _, c in unit_refs}, field_name="code")
-    resolved.groups = UnitGroup.objects.in_bulk({c for _, c in group_refs}, field_name="code")
+    resolved.units = OrgUnit.objects.in_bulk({c for _p, c in unit_refs}, field_name="code")
+    resolved.groups = UnitGroup.objects.in_bulk({c for _p, c in group_refs}, field_name="code")
     issued_on = datetime.date.fromisoformat(doc.data["issued_on"])
     errors = []
     for pointer, code in unit_refs:
         unit = resolved.units.get(code)
         if unit is None:
-            errors.append(doc.error(pointer, f"không có đơn vị mã '{code}' trong cơ sở dữ liệu"))
+            message = _("no unit with code '%(code)s' in the database") % {"code": code}
+            errors.append(doc.error(pointer, message))
         elif not unit.is_valid_on(issued_on):
-            message = f"đơn vị '{code}' không tồn tại vào ngày ban hành {issued_on:%d/%m/%Y}"
+            message = _("unit '%(code)s' did not exist on the date of issue %(date)s") % {
+                "code": code,
+                "date": f"{issued_on:%d/%m/%Y}",
+            }
             errors.append(doc.error(pointer, message))
     errors += [
-        doc.error(pointer, f"không có nhóm đơn vị mã '{code}' trong cơ sở dữ liệu")
+        doc.error(pointer, _("no unit group with code '%(code)s' in the database") % {"code": code})
         for pointer, code in group_refs
         if code not in resolved.groups
     ]
@@ -202,18 +221,21 @@ def _resolve_units(doc: DataFile, resolved: Resolved) -> list[DataError]:
 
 def _resolve_indicators(doc: DataFile, resolved: Resolved) -> list[DataError]:
     targets = list(_targets(doc.data))
-    codes = {t["indicator"] for _, t in targets}
+    codes = {t["indicator"] for _p, t in targets}
     resolved.indicators = Indicator.objects.in_bulk(codes, field_name="code")
     errors = []
     for pointer, target in targets:
         indicator = resolved.indicators.get(target["indicator"])
         if indicator is None:
-            message = f"không có chỉ số mã '{target['indicator']}' trong danh mục chỉ số"
+            message = _("no indicator with code '%(code)s' in the indicator catalog") % {
+                "code": target["indicator"]
+            }
             errors.append(doc.error(f"{pointer}/indicator", message))
         elif (target["comparator"] == "parity") != (indicator.kind == Indicator.Kind.PARITY):
-            message = (
-                f"phép so sánh '{target['comparator']}' không hợp với chỉ số '{indicator.code}'"
-            )
+            message = _("comparator '%(comparator)s' does not suit indicator '%(indicator)s'") % {
+                "comparator": target["comparator"],
+                "indicator": indicator.code,
+            }
             errors.append(doc.error(f"{pointer}/comparator", message))
     return errors
 
@@ -256,7 +278,7 @@ def write_plan(doc: DataFile, resolved: Resolved) -> PlanLoadResult:
         "tasks": len(tasks),
         "budget_sources": len(data["budget_sources"]),
         "clauses": len(data["clauses"]),
-        "duties": sum(1 for _ in _duties(data)),
+        "duties": sum(1 for _d in _duties(data)),
     }
     return PlanLoadResult(plan=plan, counts=counts, written=sync.written)
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from indicators.models import DataValue, Period
 from indicators.queries import evaluate_plan
+from indicators.services import record_value
 from plans.models import Plan
 from units.models import Membership, OrgUnit
 
@@ -136,14 +137,16 @@ def test_a_rerun_changes_nothing(demo):
         )
 
     before = state()
-    assert "0 values created, 0 updated" in load()
+    assert "tạo mới 0 số liệu, cập nhật 0 số liệu" in load()
     assert state() == before
 
 
 def test_an_entered_value_survives_a_rerun(demo):
     value = DataValue.objects.filter(unit__code="12337", element__code="officials").first()
-    value.value, value.source = Decimal(7), DataValue.Source.ENTERED
-    value.save()
+    record_value(
+        unit=value.unit, period=value.period, element=value.element,
+        value=Decimal(7), source=DataValue.Source.ENTERED,
+    )  # fmt: skip
     load()
     value.refresh_from_db()
     assert (value.value, value.source) == (Decimal(7), DataValue.Source.ENTERED)
@@ -153,7 +156,7 @@ def test_if_empty_leaves_a_database_with_units_alone(demo):
     count = DataValue.objects.count()
     DataValue.objects.filter(unit__code="12337").delete()
     out = load("--if-empty")
-    assert "not loaded" in out
+    assert "không nạp dữ liệu mẫu" in out
     assert DataValue.objects.count() < count
 
 

@@ -147,3 +147,32 @@ def test_a_commune_level_successor_sees_its_predecessors_communes_share(world):
     )  # fmt: skip
     result = evaluate_target(world.plan.level, zone, 2020)
     assert (result.num, result.den, result.status) == (D(1), D(2), "not_met")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("comparator", "value", "value_max"),
+    [("gte", "2", None), ("gt", "1", None), ("eq", "2", None), ("lt", "2", None),
+     ("lte", "1", None), ("parity", "1", "2")],
+)  # fmt: skip
+def test_communes_counted_in_sql_agree_with_the_exact_rule_engine(
+    world, comparator, value, value_max
+):
+    from indicators.evaluation import count_communes
+    from indicators.queries import (
+        commune_counts,
+        commune_figures,
+        indicator_spec,
+        target_rule,
+    )
+
+    target = world.plan.level
+    target.comparator, target.value = comparator, D(value)
+    target.value_max = None if value_max is None else D(value_max)
+    years = [2019, 2020]
+    for unit in (world.tree.district_a, world.tree.province, world.tree.country):
+        spec = indicator_spec(target.indicator)
+        exact = commune_figures(unit, years, spec.element_ids).values(spec)
+        in_sql = commune_counts(unit, years, [target])
+        for year in years:
+            assert in_sql[(target.pk, year)] == count_communes(target_rule(target), exact[year])
