@@ -365,3 +365,23 @@ def build_world() -> SimpleNamespace:
     put_values(tree, ind)
     users = build_users(tree)
     return SimpleNamespace(tree=tree, ind=ind, plan=plan, users=users)
+
+
+def add_special_zone(tree: SimpleNamespace) -> OrgUnit:
+    """District A ends on 30/06/2025 and becomes "Đặc khu A", a commune-level unit under
+    the province, as huyện Cát Hải became đặc khu Cát Hải."""
+    from units.models import UnitSuccession
+
+    OrgUnit.objects.filter(pk=tree.district_a.pk).update(valid_to=datetime.date(2025, 6, 30))
+    tree.district_a.refresh_from_db()
+    tree.province.refresh_from_db()
+    zone = OrgUnit.objects.add_child(
+        tree.province,
+        {"code": "DK-A", "name": "Đặc khu A", "level": tree.levels["commune"],
+         "valid_from": datetime.date(2025, 7, 1)},
+    )  # fmt: skip
+    UnitSuccession.objects.create(
+        predecessor=tree.district_a, successor=zone, kind="merged",
+        effective_on=datetime.date(2025, 7, 1),
+    )  # fmt: skip
+    return zone

@@ -18,6 +18,7 @@ from indicators.queries import (
     breakdown,
     evaluate_plan,
     evaluate_target,
+    roots_for_year,
     values_behind,
     years_with_data,
 )
@@ -55,6 +56,12 @@ def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
     return target
 
 
+def _measured_through(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The units a year's figures come from, when they are not the unit itself."""
+    roots = roots_for_year(unit, year)
+    return [] if roots == [unit] else roots
+
+
 def _by_group(rows: list[Evaluated]) -> list[tuple[object, list[Evaluated]]]:
     groups: dict[int, tuple[object, list[Evaluated]]] = {}
     for row in rows:
@@ -88,6 +95,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
         ],
         "total": len(rows),
+        "measured_through": _measured_through(unit, year),
     }
     return render(request, "indicators/dashboard.html", context)
 
@@ -131,6 +139,7 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
         "total": evaluate_target(target, unit, year),
         "rows": rows,
         "chart": _chart(target, rows),
+        "measured_through": _measured_through(unit, year),
     }
     return render(request, "indicators/breakdown.html", context)
 
@@ -152,6 +161,7 @@ def target_values(request: HttpRequest, code: str, target_id: int) -> HttpRespon
         "crumbs": _crumbs(request.user, unit),
         "total": evaluate_target(target, unit, year),
         "values": values_behind(target, unit, year),
+        "measured_through": _measured_through(unit, year),
     }
     return render(request, "indicators/values.html", context)
 

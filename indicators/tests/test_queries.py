@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
 
+from core.testing import add_special_zone
 from indicators.queries import breakdown, evaluate_plan, evaluate_target, values_behind
-from units.models import OrgUnit, UnitSuccession
 
 D = Decimal
 
@@ -102,17 +101,7 @@ def test_the_values_behind_a_figure_are_the_parts_of_its_year(world):
 @pytest.mark.django_db
 def test_a_successor_unit_is_measured_through_its_predecessor_before_it_existed(world):
     tree = world.tree
-    OrgUnit.objects.filter(pk=tree.district_a.pk).update(valid_to=datetime.date(2025, 6, 30))
-    tree.province.refresh_from_db()
-    zone = OrgUnit.objects.add_child(
-        tree.province,
-        {"code": "DK-A", "name": "Đặc khu A", "level": tree.levels["commune"],
-         "valid_from": datetime.date(2025, 7, 1)},
-    )  # fmt: skip
-    UnitSuccession.objects.create(
-        predecessor=tree.district_a, successor=zone, kind="merged",
-        effective_on=datetime.date(2025, 7, 1),
-    )  # fmt: skip
+    zone = add_special_zone(tree)
     from_zone = evaluate_target(world.plan.literacy, zone, 2020)
     from_district = evaluate_target(world.plan.literacy, tree.district_a, 2020)
     assert (from_zone.num, from_zone.den, from_zone.status) == (
@@ -134,17 +123,7 @@ def test_a_communes_own_dashboard_judges_an_every_commune_target_on_its_own_valu
 @pytest.mark.django_db
 def test_a_commune_level_successor_sees_its_predecessors_communes_share(world):
     tree = world.tree
-    OrgUnit.objects.filter(pk=tree.district_a.pk).update(valid_to=datetime.date(2025, 6, 30))
-    tree.province.refresh_from_db()
-    zone = OrgUnit.objects.add_child(
-        tree.province,
-        {"code": "DK-A", "name": "Đặc khu A", "level": tree.levels["commune"],
-         "valid_from": datetime.date(2025, 7, 1)},
-    )  # fmt: skip
-    UnitSuccession.objects.create(
-        predecessor=tree.district_a, successor=zone, kind="merged",
-        effective_on=datetime.date(2025, 7, 1),
-    )  # fmt: skip
+    zone = add_special_zone(tree)
     result = evaluate_target(world.plan.level, zone, 2020)
     assert (result.num, result.den, result.status) == (D(1), D(2), "not_met")
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.testing import add_special_zone
 from indicators.models import DataValue
 from indicators.services import record_value
 from units.models import OrgUnit
@@ -216,3 +217,15 @@ def test_the_history_shows_the_old_and_the_new_value_after_a_change(client, worl
     assert f'<td class="num old-value">{old:,.0f}</td>'.replace(",", ".") in html
     assert "Sửa theo biên bản kiểm tra" in html
     assert len(response.context["changes"]) == 2
+
+
+def test_a_successors_dashboard_says_which_units_its_past_figures_come_from(client, world):
+
+    tree = world.tree
+    add_special_zone(tree)
+    client.force_login(world.users.superuser)
+    response = client.get(reverse("dashboard", args=["DK-A"]), {"year": 2020})
+    assert response.context["measured_through"] == [tree.district_a]
+    assert "Huyện A" in response.content.decode()
+    own = client.get(reverse("dashboard", args=["D-A"]), {"year": 2020})
+    assert own.context["measured_through"] == []
