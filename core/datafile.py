@@ -12,20 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, order=True)
 class DataError:
-    """One problem in a data file: its line (1-based), JSON pointer and Vietnamese message."""
+    """One problem in a data file: its line (1-based), JSON pointer and translated message."""
 
     line: int
     pointer: str
     message: str
 
     def __str__(self) -> str:
-        return f"dòng {self.line}: {self.message}"
+        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 class DataFileError(Exception):
@@ -79,7 +81,8 @@ def read_data_file(path: Path | str, schema_path: Path) -> DataFile:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, [DataError(1, "", f"không đọc được tệp: {exc}")]) from exc
+        message = _("cannot read the file: %(error)s") % {"error": exc}
+        raise DataFileError(path, [DataError(1, "", message)]) from exc
     doc = parse_yaml(path, text)
     doc.sha256 = hashlib.sha256(raw).hexdigest()
     errors = schema_errors(doc, load_schema(schema_path))
@@ -94,7 +97,7 @@ def parse_yaml(path: Path, text: str) -> DataFile:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise DataFileError(path, [DataError(1, "", "tệp rỗng")])
+            raise DataFileError(path, [DataError(1, "", _("the file is empty"))])
         builder = _Builder(loader)
         data = builder.build(node, "")
     except yaml.YAMLError as exc:
@@ -110,7 +113,7 @@ def _syntax_error(exc: yaml.YAMLError) -> DataError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or str(exc)
-    return DataError(line, "", f"lỗi cú pháp YAML: {problem}")
+    return DataError(line, "", _("YAML syntax error: %(problem)s") % {"problem": problem})
 
 
 class _Builder:
@@ -135,13 +138,16 @@ class _Builder:
             line = key_node.start_mark.line + 1
             key = self._scalar(key_node, pointer) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int):
-                self.errors.append(DataError(line, pointer, "khóa phải là một chuỗi"))
+                self.errors.append(DataError(line, pointer, _("a key must be a string")))
                 continue
             key = str(key)
             child = pointer_join(pointer, key)
             if key in result:
                 first = self.lines.get(f"{child}#key", line)
-                message = f"khóa '{key}' bị lặp (đã có ở dòng {first})"
+                message = _("duplicate key '%(key)s' (already at line %(line)s)") % {
+                    "key": key,
+                    "line": first,
+                }
                 self.errors.append(DataError(line, child, message))
                 continue
             self.lines[f"{child}#key"] = line
@@ -153,7 +159,8 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
             line = node.start_mark.line + 1
-            self.errors.append(DataError(line, pointer, f"giá trị không đọc được: {exc}"))
+            message = _("unreadable value: %(error)s") % {"error": exc}
+            self.errors.append(DataError(line, pointer, message))
             return None
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
@@ -163,13 +170,13 @@ class _Builder:
 # --- schema validation -------------------------------------------------------------------
 
 TYPE_NAMES = {
-    "string": "một chuỗi",
-    "integer": "một số nguyên",
-    "number": "một số",
-    "boolean": "true hoặc false",
-    "array": "một danh sách",
-    "object": "một bảng khóa: giá trị",
-    "null": "để trống",
+    "string": gettext_lazy("a string"),
+    "integer": gettext_lazy("a whole number"),
+    "number": gettext_lazy("a number"),
+    "boolean": gettext_lazy("true or false"),
+    "array": gettext_lazy("a list"),
+    "object": gettext_lazy("a mapping of key: value"),
+    "null": gettext_lazy("empty"),
 }
 
 
@@ -190,7 +197,7 @@ def _translate(doc: DataFile, error: ValidationError) -> list[DataError]:
             DataError(
                 doc.line_of(f"{pointer_join(pointer, k)}#key"),
                 pointer_join(pointer, k),
-                f"trường không được phép '{k}'",
+                _("field '%(field)s' is not allowed") % {"field": k},
             )
             for k in extras
         ]
@@ -201,32 +208,37 @@ def _message(error: ValidationError) -> str:
     kind, expected, value = error.validator, error.validator_value, error.instance
     if kind == "required":
         match = re.match(r"^'(.+)' is a required property", error.message)
-        return f"thiếu trường bắt buộc '{match.group(1) if match else expected}'"
+        field = match.group(1) if match else expected
+        return _("missing required field '%(field)s'") % {"field": field}
     if kind in ("not", "oneOf", "anyOf") and "x-message" in error.schema:
         return error.schema["x-message"]
-    simple = {
-        "enum": lambda: (
-            f"giá trị '{value}' không hợp lệ; chỉ nhận: {', '.join(map(str, expected))}"
-        ),
-        "const": lambda: f"giá trị '{value}' không hợp lệ; phải là '{expected}'",
-        "type": lambda: f"giá trị '{value}' phải là {TYPE_NAMES.get(str(expected), expected)}",
-        "pattern": lambda: f"giá trị '{value}' không đúng mẫu {expected}",
-        "format": lambda: f"giá trị '{value}' không đúng định dạng {expected} (vd. 2020-01-03)",
-        "minLength": lambda: (
-            "không được để trống" if expected == 1 else f"cần ít nhất {expected} ký tự"
-        ),
-        "maxLength": lambda: f"dài quá {expected} ký tự",
-        "minItems": lambda: f"cần ít nhất {expected} phần tử",
-        "maxItems": lambda: f"chỉ được tối đa {expected} phần tử",
-        "uniqueItems": lambda: "các phần tử không được trùng nhau",
-        "minimum": lambda: f"giá trị {value} phải ≥ {expected}",
-        "maximum": lambda: f"giá trị {value} phải ≤ {expected}",
-        "exclusiveMinimum": lambda: f"giá trị {value} phải > {expected}",
-        "exclusiveMaximum": lambda: f"giá trị {value} phải < {expected}",
-    }
-    if kind in simple:
-        return simple[kind]()
-    return f"không hợp lệ ({kind}: {error.message})"
+    if kind == "minLength" and expected == 1:
+        return _("must not be empty")
+    if kind in _MESSAGES:
+        type_name = TYPE_NAMES.get(str(expected), expected) if kind == "type" else ""
+        expected_text = ", ".join(map(str, expected)) if kind == "enum" else expected
+        context = {"value": value, "expected": expected_text, "type": type_name}
+        return _MESSAGES[kind] % context
+    return _("invalid (%(kind)s: %(error)s)") % {"kind": kind, "error": error.message}
+
+
+# One message per JSON Schema keyword; placeholders: value, expected, type.
+_MESSAGES = {
+    "enum": gettext_lazy("value '%(value)s' is not valid; allowed: %(expected)s"),
+    "const": gettext_lazy("value '%(value)s' is not valid; it must be '%(expected)s'"),
+    "type": gettext_lazy("value '%(value)s' must be %(type)s"),
+    "pattern": gettext_lazy("value '%(value)s' does not match the pattern %(expected)s"),
+    "format": gettext_lazy("value '%(value)s' is not in the %(expected)s format (e.g. 2020-01-03)"),
+    "minLength": gettext_lazy("must have at least %(expected)s characters"),
+    "maxLength": gettext_lazy("longer than %(expected)s characters"),
+    "minItems": gettext_lazy("must have at least %(expected)s items"),
+    "maxItems": gettext_lazy("may have at most %(expected)s items"),
+    "uniqueItems": gettext_lazy("items must not repeat"),
+    "minimum": gettext_lazy("value %(value)s must be ≥ %(expected)s"),
+    "maximum": gettext_lazy("value %(value)s must be ≤ %(expected)s"),
+    "exclusiveMinimum": gettext_lazy("value %(value)s must be > %(expected)s"),
+    "exclusiveMaximum": gettext_lazy("value %(value)s must be < %(expected)s"),
+}
 
 
 # --- writing what a data file describes ---------------------------------------------------

@@ -67,7 +67,7 @@ def evaluated(t, value, num=None, den=None):
 
 def test_an_every_commune_figure_reads_communes_met_of_counted_and_the_share():
     t = target(scope="every_commune", indicator=indicator("", 0))
-    assert xhht.figure(evaluated(t, D("91.666667"), D(11), D(12))) == "11/12 communes (91,7%)"
+    assert xhht.figure(evaluated(t, D("91.666667"), D(11), D(12))) == "11/12 xã (91,7%)"
 
 
 def test_a_communes_own_figure_on_an_every_commune_target_is_its_value():
@@ -94,7 +94,7 @@ def test_a_goal_reads_as_a_sign_and_a_value():
         == "0,97–1,03"
     )
     every = target(scope="every_commune", comparator="gte", value=D(2), indicator=indicator("", 0))
-    assert xhht.goal(every) == "≥ 2 in 100% of communes"
+    assert xhht.goal(every) == "100% số xã đạt ≥ 2"
 
 
 @pytest.mark.parametrize("status", ["met", "not_met", "on_track", "at_risk", "no_data"])

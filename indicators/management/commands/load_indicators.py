@@ -6,19 +6,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.datafile import DataFileError
 from indicators.catalog import load_catalog
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Load the disaggregations, data elements and indicators from a YAML file.")
+    help = _("Load the disaggregations, data elements and indicators from a YAML file.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "path",
-            help=gettext_lazy("Catalog file, e.g. data/indicators/learning-society.yaml"),
+            help=_("Catalog file, e.g. data/indicators/learning-society.yaml"),
         )
 
     def handle(self, *args, **options) -> None:

@@ -25,18 +25,18 @@ COUNT_LABELS = {
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Check a plan's YAML file and load it (replacing the plan with the same code, if any)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "path", help=gettext_lazy("Plan file, e.g. data/plans/08-KH-BCD-2020-cat-hai.yaml")
+            "path", help=_("Plan file, e.g. data/plans/08-KH-BCD-2020-cat-hai.yaml")
         )
         parser.add_argument(
             "--check",
             action="store_true",
-            help=gettext_lazy("Only check the file; write nothing to the database."),
+            help=_("Only check the file; write nothing to the database."),
         )
 
     def handle(self, *args, **options) -> None:
