@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from core.access import can, get_unit_or_404
-from indicators.models import DataValue
+from indicators.models import DataValue, Disaggregation
 from indicators.queries import (
     STATUS_LABELS,
     Evaluated,
@@ -60,6 +60,14 @@ def _measured_through(unit: OrgUnit, year: int) -> list[OrgUnit]:
     """The units a year's figures come from, when they are not the unit itself."""
     roots = roots_for_year(unit, year)
     return [] if roots == [unit] else roots
+
+
+def _option_names() -> dict[str, dict[str, str]]:
+    """Disaggregation option names by dimension: {"sex": {"F": "Nữ", ...}, ...}."""
+    names: dict[str, dict[str, str]] = {d: {} for d in Disaggregation.Dimension.values}
+    for dimension, code, name in Disaggregation.objects.values_list("dimension", "code", "name"):
+        names[dimension][code] = name
+    return names
 
 
 def _by_group(rows: list[Evaluated]) -> list[tuple[object, list[Evaluated]]]:
@@ -161,6 +169,7 @@ def target_values(request: HttpRequest, code: str, target_id: int) -> HttpRespon
         "crumbs": _crumbs(request.user, unit),
         "total": evaluate_target(target, unit, year),
         "values": values_behind(target, unit, year),
+        "option_names": _option_names(),
         "measured_through": _measured_through(unit, year),
     }
     return render(request, "indicators/values.html", context)
@@ -192,5 +201,10 @@ def value_history(request: HttpRequest, value_id: int) -> HttpResponse:
     records = value.history.select_related("history_user", "updated_by").order_by(
         "history_date", "history_id"
     )
-    context = {"value": value, "unit": value.unit, "changes": _changes(list(records))}
+    context = {
+        "value": value,
+        "unit": value.unit,
+        "changes": _changes(list(records)),
+        "option_names": _option_names(),
+    }
     return render(request, "indicators/value_history.html", context)

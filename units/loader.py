@@ -100,7 +100,7 @@ def _upsert_levels(rows: list[dict], counts: Counter) -> dict[str, UnitLevel]:
             UnitLevel, {"code": row["code"]}, {k: row[k] for k in ("name", "rank")}
         )
         levels[level.code] = level
-        counts["levels written"] += changed
+        counts["levels"] += changed
     return levels
 
 
@@ -131,7 +131,7 @@ def _upsert_units(
             else:
                 unit = OrgUnit.objects.add_child(parent, kwargs)
             units[unit.code] = unit
-            counts["units written"] += 1
+            counts["units"] += 1
             continue
         if _parent_path(unit) != (parent.path if parent else ""):
             msg = _("unit %(code)s already exists elsewhere in the tree; units are never moved")
@@ -141,7 +141,7 @@ def _upsert_units(
             for name in changed:
                 setattr(unit, name, fields[name])
             unit.save(update_fields=changed)
-            counts["units written"] += 1
+            counts["units"] += 1
     return units
 
 
@@ -157,7 +157,7 @@ def _upsert_successions(rows: list[dict], units: dict[str, OrgUnit], counts: Cou
             "effective_on": _date(row["effective_on"]),
             "legal_act": row.get("legal_act", ""),
         }
-        counts["successions written"] += upsert(UnitSuccession, lookup, values)[1]
+        counts["successions"] += upsert(UnitSuccession, lookup, values)[1]
 
 
 def _upsert_groups(rows: list[dict], units: dict[str, OrgUnit], counts: Counter) -> None:
@@ -170,4 +170,4 @@ def _upsert_groups(rows: list[dict], units: dict[str, OrgUnit], counts: Counter)
         group, changed = upsert(UnitGroup, {"code": row["code"]}, values)
         members = {units[code].pk for code in row.get("members", [])}
         changed = set_related(group.members, members) or changed
-        counts["groups written"] += changed
+        counts["groups"] += changed

@@ -200,3 +200,11 @@ def sparkline(trend, width: int = 96) -> SafeString:
 def home_unit_of(user):
     """The unit shown in the top bar: where the user lands (core.access.home_unit)."""
     return home_unit(user)
+
+
+@register.filter
+def option_name(code: str, names: dict) -> str:
+    """A disaggregation option's name ("Nữ" for F) from a {code: name} map; "—" if none."""
+    if not code:
+        return "—"
+    return names.get(code, code)

@@ -125,3 +125,11 @@ def test_a_sparkline_draws_one_point_per_year_and_leaves_gaps():
 
 def test_a_sparkline_needs_two_values():
     assert "<svg" not in xhht.sparkline(((2020, D("95")),))
+
+
+def test_a_disaggregation_code_shows_its_name_or_a_dash():
+    from core.templatetags.xhht import option_name
+
+    assert option_name("F", {"F": "Nữ", "M": "Nam"}) == "Nữ"
+    assert option_name("", {"F": "Nữ"}) == "—"
+    assert option_name("X", {}) == "X"

@@ -110,7 +110,7 @@ def test_a_reload_updates_a_name_in_place(db, tmp_path):
     load_units(write(tmp_path, SMALL))
     path = OrgUnit.objects.get(code="C2").path
     counts = load_units(write(tmp_path, SMALL.replace("Xã C2", "Phường C2")))
-    assert counts == {"units written": 1}
+    assert counts == {"units": 1}
     unit = OrgUnit.objects.get(code="C2")
     assert (unit.name, unit.path) == ("Phường C2", path)
 

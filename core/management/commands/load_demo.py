@@ -33,7 +33,12 @@ class Command(BaseCommand):
     help = _("Load the demo instance: units, indicators, plan, periods, synthetic values, users.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_FILE), help="demo YAML file")
+        parser.add_argument(
+            "path",
+            nargs="?",
+            default=str(DEFAULT_FILE),
+            help=_("Demo file, e.g. data/demo/cat-hai-demo.yaml"),
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",

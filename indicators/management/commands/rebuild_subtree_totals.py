@@ -11,7 +11,7 @@ from indicators import subtree_totals
 
 
 class Command(BaseCommand):
-    help = "Recompute the sums over each unit's subtree from the data values."
+    help = _("Recompute the sums over each unit's subtree from the data values.")
 
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
