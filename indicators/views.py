@@ -128,50 +128,36 @@ def _chart(target: Target, rows: list[Evaluated]) -> dict:
     }
 
 
-@login_required
-def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
+    """What a target's pages share: unit and target (404 outside scope), year, total."""
     unit = get_unit_or_404(request.user, code)
     target = _target_or_404(unit, target_id)
-    year = _year(
-        request,
-        years_with_data(target.plan, unit) if "year" not in request.GET else [],
-        target.plan,
-    )
-    rows = breakdown(target, unit, year)
-    context = {
+    years = years_with_data(target.plan, unit) if "year" not in request.GET else []
+    year = _year(request, years, target.plan)
+    return {
         "unit": unit,
         "target": target,
         "plan": target.plan,
         "year": year,
         "crumbs": _crumbs(request.user, unit),
         "total": evaluate_target(target, unit, year),
-        "rows": rows,
-        "chart": _chart(target, rows),
         "measured_through": _measured_through(unit, year),
     }
+
+
+@login_required
+def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    context = _target_context(request, code, target_id)
+    rows = breakdown(context["target"], context["unit"], context["year"])
+    context |= {"rows": rows, "chart": _chart(context["target"], rows)}
     return render(request, "indicators/breakdown.html", context)
 
 
 @login_required
 def target_values(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
-    unit = get_unit_or_404(request.user, code)
-    target = _target_or_404(unit, target_id)
-    year = _year(
-        request,
-        years_with_data(target.plan, unit) if "year" not in request.GET else [],
-        target.plan,
-    )
-    context = {
-        "unit": unit,
-        "target": target,
-        "plan": target.plan,
-        "year": year,
-        "crumbs": _crumbs(request.user, unit),
-        "total": evaluate_target(target, unit, year),
-        "values": values_behind(target, unit, year),
-        "option_names": _option_names(),
-        "measured_through": _measured_through(unit, year),
-    }
+    context = _target_context(request, code, target_id)
+    values = values_behind(context["target"], context["unit"], context["year"])
+    context |= {"values": values, "option_names": _option_names()}
     return render(request, "indicators/values.html", context)
 
 
