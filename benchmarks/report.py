@@ -53,25 +53,6 @@ def table(results: list[dict]) -> list[str]:
     return lines
 
 
-def prototype_table(results: list[dict]) -> list[str]:
-    lines = [
-        "| operation | database | product median ms | SQL counts median ms "
-        "| + rollup median ms | SQL queries | DuckDB median ms | + rollup / DuckDB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
-    ]
-    for key in ("nation", "province", "district"):
-        for r in results:
-            proto, duck = r["prototype"][key], r["duckdb"][key]["median"]
-            lines.append(
-                f"| {OPERATIONS[key]} | {r['database']} "
-                f"| {_ms(r['operations'][key]['median'])} "
-                f"| {_ms(proto['sql_communes']['median'])} | {_ms(proto['rollup']['median'])} "
-                f"| {proto['rollup']['queries']} | {_ms(duck)} "
-                f"| {_ratio(proto['rollup']['median'] / duck)} |"
-            )
-    return lines
-
-
 def aims(results: list[dict]) -> list[str]:
     lines = ["| aim | " + " | ".join(r["database"] for r in results) + " |"]
     lines.append("|---|" + "---|" * len(results))
@@ -112,7 +93,8 @@ def data_lines(results: list[dict]) -> list[str]:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in d["build"].items())
         lines.append(
             f"- {r['database']}: {d['units']:,} units ({d['communes']:,} communes), "
-            f"{d['values']:,} data values, {d['targets']} targets "
+            f"{d['values']:,} data values ({d.get('subtree_totals', 0):,} subtree totals), "
+            f"{d['targets']} targets "
             f"({d['every_commune']} on every commune), years {d['years']}; "
             f"build (not measured) {steps}; DuckDB load {d['duckdb_load']:.1f} s; "
             f"{d['checked']:,} figures checked equal to DuckDB's"
@@ -130,14 +112,6 @@ def render(results: list[dict], command: str, repeat: int) -> str:
         "same process, on the same values, in an in-memory table."
     )
     out += ["", *table(results), "", "### Aims", "", *aims(results), ""]
-    out += ["### Prototype (benchmarks/prototype.py, not product code)", ""]
-    out.append(
-        "Same results as the product (value, num, den, status and trend of every target, "
-        "checked before timing). *SQL counts*: every-commune targets counted in one grouped "
-        "query; *+ rollup*: also the unit's sums read from a rollup of sums per "
-        "administrative unit."
-    )
-    out += ["", *prototype_table(results), ""]
     return "\n".join(out)
 
 

@@ -30,7 +30,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 63 provinces")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="print only; leave the doc")
-    parser.add_argument("--profile", action="store_true", help="cProfile the nation, to stderr")
+    parser.add_argument("--profile", action="store_true", help="cProfile each operation, to stderr")
     parser.add_argument("--worker", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

@@ -96,7 +96,7 @@ def run_worker(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
 def _run(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
     from django.core.management import call_command
 
-    from benchmarks import duck, national, prototype
+    from benchmarks import duck, national
     from indicators.queries import breakdown, evaluate_targets
 
     timer = Timer()
@@ -137,11 +137,8 @@ def _run(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
     log(f"{checked} figures equal to DuckDB's")
 
     if profile:
-        _profile(ops["nation"])
-    with timer("prototype rollup"):
-        prototype.build_rollup()
-    proto = _prototype(targets, {"nation": country, "province": province, "district": district},
-                       year, repeat, log)  # fmt: skip
+        for name, fn in ops.items():
+            _profile(f"{vendor} {name}", fn)
     return {
         "database": "SQLite" if vendor == "sqlite" else "PostgreSQL",
         "machine": _machine(vendor),
@@ -149,6 +146,7 @@ def _run(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
             "units": world.units,
             "communes": world.communes,
             "values": world.values,
+            "subtree_totals": world.subtree_totals,
             "targets": len(targets),
             "every_commune": sum(t.scope == "every_commune" for t in targets),
             "years": ", ".join(str(y) for y in national.YEARS),
@@ -158,32 +156,7 @@ def _run(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
         },
         "operations": operations,
         "duckdb": duck_results,
-        "prototype": proto,
     }
-
-
-def _prototype(targets, units: dict, year: int, repeat: int, log) -> dict:
-    """Time benchmarks/prototype.py's evaluation, after checking it equals the product's."""
-    from benchmarks import prototype
-    from indicators.queries import evaluate_targets
-
-    def key(results) -> list:
-        return [(e.target.code, e.value, e.num, e.den, e.status, e.trend) for e in results]
-
-    out = {}
-    for name, unit in units.items():
-        product = key(evaluate_targets(targets, unit, year))
-        for rollup in (False, True):
-            got = key(prototype.evaluate_targets(targets, unit, year, rollup=rollup))
-            assert got == product, f"prototype differs at {name} (rollup={rollup})"
-        out[name] = {
-            "sql_communes": measure(
-                lambda u=unit: prototype.evaluate_targets(targets, u, year, rollup=False), repeat
-            ),
-            "rollup": measure(lambda u=unit: prototype.evaluate_targets(targets, u, year), repeat),
-        }
-        log(f"prototype {name}: median {out[name]['rollup']['median'] * 1000:,.1f} ms")
-    return out
 
 
 def _log(vendor: str):
@@ -193,8 +166,8 @@ def _log(vendor: str):
     return log
 
 
-def _profile(fn) -> None:
-    """cProfile one run, and list the slowest SQL queries of another, to stderr."""
+def _profile(label: str, fn) -> None:
+    """cProfile one run; time another's SQL and list its slowest queries; all to stderr."""
     import cProfile
     import pstats
 
@@ -203,12 +176,35 @@ def _profile(fn) -> None:
 
     profiler = cProfile.Profile()
     profiler.runcall(fn)
-    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+    print(f"\n===== {label}: cProfile", file=sys.stderr)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(30)
     with CaptureQueriesContext(connection) as ctx:
         fn()
+    total = max(entry[3] for entry in stats.stats.values())
+    print(
+        f"===== {label}: {len(ctx.captured_queries)} queries; in the database driver "
+        f"{_driver_seconds(stats) * 1000:,.1f} ms of {total * 1000:,.1f} ms (profiled run)",
+        file=sys.stderr,
+    )
     slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]
     for q in slowest:
         print(f"--- {q['time']} s: {q['sql'][:600]}", file=sys.stderr)
+
+
+def _driver_seconds(stats) -> float:
+    """Time spent executing SQL and fetching rows, from a profile of one run.
+
+    SQLite: the C calls of sqlite3.Cursor (a grouped query runs while rows are fetched).
+    PostgreSQL: psycopg waiting for the server's answer (it fetches all rows then).
+    """
+    seconds = 0.0
+    for (filename, _line, func), (_cc, _nc, tottime, cumtime, _callers) in stats.stats.items():
+        if "sqlite3.Cursor" in func or func.startswith("<function SQLiteCursorWrapper"):
+            seconds += tottime
+        elif filename.endswith("psycopg/connection.py") and func == "wait":
+            seconds += cumtime
+    return seconds
 
 
 def _machine(vendor: str) -> dict:
