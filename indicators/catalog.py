@@ -126,6 +126,13 @@ def _kind_fits(doc: DataFile, pointer: str, kind: str, element: dict) -> list[Da
         ) % {"element": element["code"]}
         return [doc.error(f"{pointer}/element", message)]
     is_level = element.get("value_type") == DataElement.ValueType.LEVEL
+    if is_level and element.get("disaggregations"):
+        # A level is one value per unit and year; communes are counted on it in SQL.
+        message = _(
+            "data element '%(element)s' holds a level, one value per unit: it cannot be "
+            "disaggregated"
+        ) % {"element": element["code"]}
+        return [doc.error(f"{pointer}/element", message)]
     if (kind == Indicator.Kind.LEVEL) != is_level:
         message = _(
             "indicator kind '%(kind)s' does not match the value type of data element '%(element)s'"

@@ -379,8 +379,10 @@ def commune_counts(
         annotations = {}
         for t in targets:
             has = _part_q(indicator_spec(t.indicator).numerator)
-            annotations[f"met_{t.pk}"] = Count("unit", filter=has & _meets(t), distinct=True)
-            annotations[f"data_{t.pk}"] = Count("unit", filter=has, distinct=True)
+            # A level element is never disaggregated (the catalog refuses it), so the
+            # unique (unit, period, element, sex, age band) gives one row per commune.
+            annotations[f"met_{t.pk}"] = Count("pk", filter=has & _meets(t))
+            annotations[f"data_{t.pk}"] = Count("pk", filter=has)
         alive = Q(pk__in=[])
         for y in group_years:
             alive |= Q(period__year=y) & valid_on(year_end(y), "unit__")

@@ -123,6 +123,14 @@ def test_a_changed_name_updates_only_that_row(tmp_path):
             "  - code: newly_literate_retention_rate",
             "thiếu trường bắt buộc 'name'",
         ),
+        (
+            '    name: "Mức độ đạt chuẩn xóa mù chữ"\n    value_type: level\n',
+            '    name: "Mức độ đạt chuẩn xóa mù chữ"\n    value_type: level\n'
+            "    disaggregations: {sex: [F, M]}\n",
+            "numerator: {element: literacy_level}",
+            "phần tử dữ liệu 'literacy_level' là mức độ đạt chuẩn, mỗi đơn vị một giá trị: "
+            "không thể phân tổ",
+        ),
     ],
     ids=[
         "unknown-element",
@@ -131,6 +139,7 @@ def test_a_changed_name_updates_only_that_row(tmp_path):
         "bad-kind",
         "duplicate-indicator-code",
         "missing-name",
+        "disaggregated-level",
     ],
 )
 def test_a_malformed_catalog_is_refused_with_its_line_and_writes_nothing(
