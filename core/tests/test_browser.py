@@ -41,10 +41,14 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_district_administrator_reads_a_targets_status_on_the_dashboard(
-    page, live_server, transactional_db
-):
-    world = build_world()
+@pytest.fixture
+def world(transactional_db):
+    # Built before Playwright starts its event loop: ORM calls made inside that loop would
+    # open a second connection, which then keeps PostgreSQL from dropping the test database.
+    return build_world()
+
+
+def test_a_district_administrator_reads_a_targets_status_on_the_dashboard(world, live_server, page):
     log_in(page, live_server.url, world.users.district_admin.username)
     page.goto(f"{live_server.url}/units/{world.tree.district_a.code}/dashboard/?year=2020")
     row = page.locator("tr", has_text=world.plan.literacy.clause).first
@@ -54,8 +58,7 @@ def test_a_district_administrator_reads_a_targets_status_on_the_dashboard(
     assert "Chưa đạt" in level_row.inner_text()
 
 
-def test_a_wrong_password_keeps_the_user_on_the_login_page(page, live_server, transactional_db):
-    build_world()
+def test_a_wrong_password_keeps_the_user_on_the_login_page(world, live_server, page):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "admin_a")
     page.fill("input[name=password]", "wrong-password")
