@@ -64,3 +64,22 @@ def test_a_wrong_password_keeps_the_user_on_the_login_page(world, live_server, p
     page.fill("input[name=password]", "wrong-password")
     page.click("button[type=submit], input[type=submit]")
     assert "/accounts/login/" in page.url
+
+
+def test_a_leader_drills_down_from_the_district_figure_to_a_values_history(
+    world, live_server, page
+):
+    log_in(page, live_server.url, world.users.viewer.username)
+    page.goto(f"{live_server.url}/units/{world.tree.district_a.code}/dashboard/?year=2020")
+    row = page.locator("tr", has_text=world.plan.literacy.clause).first
+    row.get_by_role("link", name="Chi tiết").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("canvas").first.is_visible()  # the chart of the breakdown
+    commune_row = page.locator("tr", has_text="Xã A1").first
+    assert "99,5" in commune_row.inner_text()
+    commune_row.get_by_role("link", name="Số liệu").click()
+    page.wait_for_load_state("networkidle")
+    value_row = page.locator("tr", has_text="995").first
+    value_row.get_by_role("link", name="Lịch sử").click()
+    page.wait_for_load_state("networkidle")
+    assert "995" in page.locator("main").inner_text()
