@@ -27,7 +27,7 @@ from rest_framework.exceptions import ValidationError
 from api import filters, serializers
 from core.access import get_unit_or_404, units_visible_to
 from indicators.models import DataValue
-from indicators.queries import Evaluated, breakdown, evaluate_plan, evaluate_target
+from indicators.queries import Evaluated, breakdown_targets, evaluate_plan, evaluate_target
 from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
 from units.models import OrgUnit, UnitSuccession
@@ -180,13 +180,14 @@ class EvaluationList(Scoped, generics.ListAPIView):
         unit = get_unit_or_404(self.request.user, params["unit"])
         if not plans_for_unit(unit).filter(pk=plan.pk).exists():
             raise ValidationError({"plan": [_("This plan does not apply to this unit.")]})
-        targets = plan.targets.select_related("indicator").order_by("order", "pk")
+        targets = list(plan.targets.select_related("indicator").order_by("order", "pk"))
         if target_id is not None:
-            targets = targets.filter(pk=target_id)
+            targets = [t for t in targets if t.pk == target_id]
             if not targets:
                 raise ValidationError({"target": [_("This target is not part of this plan.")]})
         if filters.flag(self.request, "breakdown"):
-            return [row for target in targets for row in breakdown(target, unit, year)]
+            per_target = breakdown_targets(targets, unit, year)
+            return [row for target in targets for row in per_target[target.pk]]
         if target_id is not None:
             return [evaluate_target(targets[0], unit, year)]
         return evaluate_plan(plan, unit, year)

@@ -64,6 +64,10 @@ class Totals:
     def years(self) -> set[int]:
         return {year for _, year in self._index}
 
+    @property
+    def element_ids(self) -> set[int]:
+        return {element_id for element_id, _ in self._index}
+
     def part(self, part: Part, year: int, sex: str | None = None) -> Decimal | None:
         """The sum of the values matching `part` (an empty filter matches every value)."""
         wanted_sex = part.sex if sex is None else sex

@@ -317,15 +317,14 @@ def _evaluated(target, unit, year, figures: dict[int, Figure], status) -> Evalua
     )
 
 
-def _unit_scope(target: Target, unit: OrgUnit, year: int, totals: Totals) -> Evaluated:
+def _unit_scope(
+    target: Target, unit: OrgUnit, year: int, totals: Totals, years: Sequence[int]
+) -> Evaluated:
+    """The target on the unit's own sums; the trend covers every period up to `year`."""
     spec = indicator_spec(target.indicator)
-    figures = {y: figure(spec, totals, y) for y in _years_of(totals, year)}
+    figures = {y: figure(spec, totals, y) for y in years}
     status = evaluate(target_rule(target), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status)
-
-
-def _years_of(totals: Totals, year: int) -> list[int]:
-    return sorted({y for y in totals.years() if y <= year} | {year})
 
 
 def _count_figure(counted: CommuneCount) -> Figure:
@@ -457,7 +456,7 @@ def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> lis
     return [
         _every_commune(t, unit, year, communes)
         if t.scope == Target.Scope.EVERY_COMMUNE
-        else _unit_scope(t, unit, year, totals)
+        else _unit_scope(t, unit, year, totals, years)
         for t in targets
     ]
 
@@ -478,26 +477,46 @@ def children_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
 
 def breakdown(target: Target, unit: OrgUnit, year: int) -> list[Evaluated]:
     """The target evaluated on each child unit that has data (communes, bodies, districts)."""
+    return breakdown_targets([target], unit, year)[target.pk]
+
+
+def breakdown_targets(
+    targets: Sequence[Target], unit: OrgUnit, year: int
+) -> dict[int, list[Evaluated]]:
+    """Each target evaluated on each child unit with data for it, keyed by target id.
+
+    The children, the periods and the sums are read once for all the targets.
+    """
     years = years_up_to(year)
     children = children_in(unit, year)
-    if target.scope == Target.Scope.EVERY_COMMUNE:
-        return _every_commune_breakdown(target, unit, year, years, children)
-    spec = indicator_spec(target.indicator)
-    per_child = totals_per_unit(
-        children, years, spec.element_ids, within=roots_for_year(unit, year)
+    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
+    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
+    per_child = {}
+    if unit_targets:
+        within = roots_for_year(unit, year)
+        per_child = totals_per_unit(children, years, _element_ids(unit_targets), within=within)
+    communes = (
+        commune_figures(unit, years, _element_ids(commune_targets)) if commune_targets else None
     )
-    return [
-        _unit_scope(target, child, year, per_child[child.pk])
-        for child in children
-        if child.pk in per_child
-    ]
+    results = {}
+    for target in targets:
+        spec = indicator_spec(target.indicator)
+        if target.scope == Target.Scope.EVERY_COMMUNE:
+            results[target.pk] = _every_commune_breakdown(
+                target, year, children, communes.values(spec)
+            )
+        else:
+            results[target.pk] = [
+                _unit_scope(target, child, year, per_child[child.pk], years)
+                for child in children
+                if child.pk in per_child and per_child[child.pk].element_ids & spec.element_ids
+            ]
+    return results
 
 
-def _every_commune_breakdown(target, unit, year, years, children) -> list[Evaluated]:
+def _every_commune_breakdown(target, year, children, values_by_year) -> list[Evaluated]:
     """Each commune judged on its own value; each larger child by its share of communes."""
     rule = target_rule(target)
-    spec = indicator_spec(target.indicator)
-    values_by_year = commune_figures(unit, years, spec.element_ids).values(spec)
     child_by_path = {c.path: c for c in children}
     inside: dict[OrgUnit, dict[int, dict]] = defaultdict(lambda: {y: {} for y in values_by_year})
     for y, values in values_by_year.items():

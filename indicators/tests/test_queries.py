@@ -155,3 +155,14 @@ def test_communes_counted_in_sql_agree_with_the_exact_rule_engine(
         in_sql = commune_counts(unit, years, [target])
         for year in years:
             assert in_sql[(target.pk, year)] == count_communes(target_rule(target), exact[year])
+
+
+@pytest.mark.django_db
+def test_breaking_down_all_targets_at_once_equals_one_target_at_a_time(world):
+    from indicators.queries import breakdown_targets
+
+    targets = list(world.plan.plan.targets.select_related("indicator"))
+    for unit in (world.tree.district_a, world.tree.province):
+        together = breakdown_targets(targets, unit, 2020)
+        for target in targets:
+            assert together[target.pk] == breakdown(target, unit, 2020)
