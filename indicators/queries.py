@@ -1,30 +1,33 @@
-"""Read paths for target evaluation: sums over subtrees in SQL, statuses from evaluation.py.
+"""Target evaluation over the database: each target's figure, status and breakdown.
 
-A unit's figure for a year is taken over the tree as it was at the end of that year:
-a unit that did not exist yet (đặc khu Cát Hải in 2020) is measured through the units
-it came from. Each query is set-based: one grouped query per kind of sum, never one
-per unit.
+The sums come from sums.py and communes.py (set-based SQL); the rules from evaluation.py
+(pure). The dashboard, the API and the benchmarks all read through here.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subtree_filter
 from plans.models import Plan, Target
 from units.models import OrgUnit
-from units.tree import outermost, units_for_period, valid_on
 
-from .aggregate import Figure, IndicatorSpec, Part, Totals, figure, values_only
+from .aggregate import Figure, Totals, figure, values_only
+from .communes import (
+    COMMUNE_LEVEL,
+    CommuneFigures,
+    commune_counts,
+    commune_figures,
+    counted_in_sql,
+)
 from .evaluation import (
     CommuneCount,
     Comparator,
@@ -34,9 +37,17 @@ from .evaluation import (
     evaluate,
     share_rule,
 )
-from .models import DataElement, DataValue, Indicator, Period, SubtreeTotal
-
-COMMUNE_LEVEL = "commune"
+from .models import DataValue, Period
+from .sums import (
+    element_ids_of,
+    indicator_spec,
+    roots_for_year,
+    totals_per_unit,
+    unit_totals,
+    values_in,
+    year_end,
+    years_up_to,
+)
 
 STATUS_LABELS = {
     Status.MET: _("Met"),
@@ -61,22 +72,6 @@ class Evaluated:
     trend: tuple[tuple[int, Decimal | None], ...]
 
 
-def indicator_spec(indicator: Indicator) -> IndicatorSpec:
-    den = None
-    if indicator.denominator_id is not None:
-        den = Part(
-            indicator.denominator_id, indicator.denominator_sex, indicator.denominator_age_band
-        )
-    return IndicatorSpec(
-        kind=indicator.kind,
-        numerator=Part(
-            indicator.numerator_id, indicator.numerator_sex, indicator.numerator_age_band
-        ),
-        denominator=den,
-        factor=indicator.factor,
-    )
-
-
 def target_rule(target: Target) -> Rule:
     return Rule(
         comparator=Comparator(target.comparator),
@@ -93,211 +88,15 @@ def to_decimal(value: Fraction | None, places: int = 6) -> Decimal | None:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
 
 
-# --- the tree of a year -----------------------------------------------------------------
-
-
-def year_end(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)
-
-
-def roots_for_year(unit: OrgUnit, year: int) -> list[OrgUnit]:
-    """The units that stood for `unit` at the end of `year` (itself, or its predecessors)."""
-    return units_for_period(unit, year_end(year))
-
-
-def _year_groups(unit: OrgUnit, years: Iterable[int]) -> list[tuple[list[OrgUnit], list[int]]]:
-    """Years grouped by the set of root units that measure `unit` in them."""
-    groups: dict[tuple[int, ...], tuple[list[OrgUnit], list[int]]] = {}
-    for year in years:
-        roots = roots_for_year(unit, year)
-        key = tuple(r.pk for r in roots)
-        groups.setdefault(key, (roots, []))[1].append(year)
-    return [g for g in groups.values() if g[0]]
-
-
-def years_up_to(year: int) -> list[int]:
-    """The yearly periods up to `year` (for trends), always including `year` itself."""
-    years = set(
-        Period.objects.filter(kind=Period.Kind.YEAR, year__lte=year).values_list("year", flat=True)
-    )
-    years.add(year)
-    return sorted(years)
-
-
 def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
     """The years in which any element of the plan's indicators has a value for the unit."""
-    element_ids = _element_ids(plan.targets.select_related("indicator"))
+    element_ids = element_ids_of(plan.targets.select_related("indicator"))
     years = set()
     for year in Period.objects.values_list("year", flat=True).distinct():
         roots = roots_for_year(unit, year)
-        if roots and _values(roots, element_ids, [year]).exists():
+        if roots and values_in(roots, element_ids, [year]).exists():
             years.add(year)
     return sorted(years)
-
-
-# --- set-based sums ---------------------------------------------------------------------
-
-
-def _element_ids(targets: Iterable[Target]) -> set[int]:
-    ids: set[int] = set()
-    for target in targets:
-        ids |= indicator_spec(target.indicator).element_ids
-    return ids
-
-
-def _own_value_element_ids(element_ids: Iterable[int]) -> set[int]:
-    """Elements read on the unit itself (a level a unit holds is not summed up the tree)."""
-    return set(
-        DataElement.objects.filter(
-            pk__in=list(element_ids), aggregation=DataElement.Aggregation.NONE
-        ).values_list("pk", flat=True)
-    )
-
-
-def _values(roots: Sequence[OrgUnit], element_ids: Iterable[int], years: Iterable[int]):
-    return DataValue.objects.filter(
-        subtree_filter(roots, "unit__"),
-        element_id__in=list(element_ids),
-        period__year__in=list(years),
-    )
-
-
-_KEYS = ("element_id", "sex", "age_band", "period__year")
-
-
-def _grouped(qs: QuerySet, *extra: str) -> Iterable[tuple]:
-    return (
-        qs.order_by()
-        .values(*extra, *_KEYS)
-        .annotate(total=Sum("value"))
-        .values_list(*extra, *_KEYS, "total")
-    )
-
-
-def subtree_sums(
-    units: Sequence[OrgUnit],
-    element_ids: set[int],
-    years: Sequence[int],
-    within: Sequence[OrgUnit] | None = None,
-) -> dict[int, list[tuple]]:
-    """Per unit, (element, sex, age band, year, total) over the unit's subtree.
-
-    A unit's own values plus its SubtreeTotal rows (the sums of everything below it):
-    two reads of indexed rows, whatever the size of the subtrees. `within` (subtrees holding all the
-    units) keeps the filter short when there are thousands of units.
-    """
-    if not units or not element_ids:
-        return {}
-    wanted = {u.pk for u in units}
-    if within is not None and len(units) > _FEW_UNITS:
-        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
-    else:
-        where = Q(unit__in=list(wanted))
-    where &= Q(element_id__in=list(element_ids), period__year__in=list(years))
-    fields = ("unit_id", "element_id", "sex", "age_band", "period__year")
-    sums: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
-    for unit_id, *key, value in DataValue.objects.filter(where).values_list(*fields, "value"):
-        if unit_id in wanted:
-            sums[unit_id][tuple(key)] = value
-    for unit_id, *key, total in SubtreeTotal.objects.filter(where).values_list(*fields, "total"):
-        if unit_id in wanted:
-            by_key = sums[unit_id]
-            by_key[tuple(key)] = by_key.get(tuple(key), Decimal(0)) + total
-    return {pk: [(*key, total) for key, total in by_key.items()] for pk, by_key in sums.items()}
-
-
-_FEW_UNITS = 50
-
-
-def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> Totals:
-    """Sums over the unit's subtree (own values only for non-summed elements), every year."""
-    own_ids = _own_value_element_ids(element_ids)
-    rows: list[tuple] = []
-    for roots, group_years in _year_groups(unit, years):
-        for per_root in subtree_sums(roots, element_ids - own_ids, group_years).values():
-            rows += per_root
-        rows += _grouped(
-            DataValue.objects.filter(
-                unit__in=roots, element_id__in=own_ids, period__year__in=group_years
-            )
-        )
-    return Totals(rows)
-
-
-def totals_per_unit(
-    units: Sequence[OrgUnit],
-    years: Sequence[int],
-    element_ids: set[int],
-    within: Sequence[OrgUnit] | None = None,
-) -> dict[int, Totals]:
-    """Sums over each unit's own subtree, for many units at once (see subtree_sums)."""
-    own_ids = _own_value_element_ids(element_ids)
-    rows = subtree_sums(units, element_ids - own_ids, years, within)
-    wanted = {u.pk for u in units}
-    where = Q(unit__in=list(wanted))
-    if within is not None and len(units) > _FEW_UNITS:
-        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
-    own = DataValue.objects.filter(
-        where, element_id__in=list(own_ids), period__year__in=list(years)
-    ).values_list("unit_id", "element_id", "sex", "age_band", "period__year", "value")
-    merged: dict[int, list[tuple]] = defaultdict(list, rows)
-    for unit_id, *row in own:
-        if unit_id in wanted:
-            merged[unit_id].append(tuple(row))
-    return {pk: Totals(r) for pk, r in merged.items()}
-
-
-# --- communes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommuneFigures:
-    """The communes of a unit year by year, with the sums over each commune's subtree."""
-
-    communes_by_year: dict[int, list[OrgUnit]]
-    totals: dict[int, Totals]
-
-    def values(self, spec: IndicatorSpec) -> dict[int, dict[OrgUnit, Fraction | None]]:
-        """Each commune's own indicator value, year by year."""
-        empty = Totals()
-        return {
-            year: {c: figure(spec, self.totals.get(c.pk, empty), year).value for c in communes}
-            for year, communes in self.communes_by_year.items()
-        }
-
-
-def commune_figures(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> CommuneFigures:
-    """The commune-level units standing for or inside `unit` at the end of each year.
-
-    One query for the communes of all years and one grouped sum per tree depth.
-    """
-    roots_by_year = {year: roots_for_year(unit, year) for year in years}
-    all_roots = units_for_period_union(roots_by_year.values())
-    if not all_roots:
-        return CommuneFigures({year: [] for year in years}, {})
-    candidates = list(
-        OrgUnit.objects.filter(subtree_filter(all_roots), level__code=COMMUNE_LEVEL)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(max(years))))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=year_end(min(years))))
-        .select_related("level")
-        .order_by("path")
-    )
-    communes_by_year = {
-        year: [
-            c
-            for c in candidates
-            if c.is_valid_on(year_end(year)) and any(c.path.startswith(r.path) for r in roots)
-        ]
-        for year, roots in roots_by_year.items()
-    }
-    everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
-    totals = totals_per_unit(list(everyone.values()), years, element_ids, within=all_roots)
-    return CommuneFigures(communes_by_year, totals)
-
-
-def units_for_period_union(root_lists: Iterable[list[OrgUnit]]) -> list[OrgUnit]:
-    """The outermost of several lists of roots: subtrees that cover all of them."""
-    return outermost({r.pk: r for roots in root_lists for r in roots}.values())
 
 
 # --- evaluation -------------------------------------------------------------------------
@@ -336,74 +135,6 @@ def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
 
 
 # Comparators SQL can apply to a commune's own level value, exactly (decimals, no rounding).
-_SQL_LOOKUPS = {"gt": "gt", "gte": "gte", "eq": "exact", "lte": "lte", "lt": "lt"}
-
-
-def _counted_in_sql(target: Target) -> bool:
-    """A target on a level each commune holds is counted by the database, not in Python."""
-    return target.indicator.kind == Indicator.Kind.LEVEL and (
-        target.comparator in _SQL_LOOKUPS or target.comparator == Target.Comparator.PARITY
-    )
-
-
-def _meets(target: Target) -> Q:
-    if target.comparator == Target.Comparator.PARITY:
-        return Q(value__gte=target.value, value__lte=target.value_max)
-    return Q(**{f"value__{_SQL_LOOKUPS[target.comparator]}": target.value})
-
-
-def _part_q(part: Part) -> Q:
-    q = Q(element_id=part.element_id)
-    if part.sex:
-        q &= Q(sex=part.sex)
-    if part.age_band:
-        q &= Q(age_band=part.age_band)
-    return q
-
-
-def commune_counts(
-    unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]
-) -> dict[tuple[int, int], CommuneCount]:
-    """(target id, year) → communes meeting the target, counted, and with a figure.
-
-    Two small grouped queries per tree of the years, whatever the number of communes:
-    the nation's 10,600 communes come back as a dozen numbers, not 127,000 rows.
-    """
-    counts: dict[tuple[int, int], CommuneCount] = {}
-    for roots, group_years in _year_groups(unit, years):
-        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
-        counted = communes.aggregate(
-            **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
-        )
-        annotations = {}
-        for t in targets:
-            has = _part_q(indicator_spec(t.indicator).numerator)
-            # A level element is never disaggregated (the catalog refuses it), so the
-            # unique (unit, period, element, sex, age band) gives one row per commune.
-            annotations[f"met_{t.pk}"] = Count("pk", filter=has & _meets(t))
-            annotations[f"data_{t.pk}"] = Count("pk", filter=has)
-        alive = Q(pk__in=[])
-        for y in group_years:
-            alive |= Q(period__year=y) & valid_on(year_end(y), "unit__")
-        rows = {
-            row.pop("period__year"): row
-            for row in _values(roots, _element_ids(targets), group_years)
-            .filter(alive, unit__level__code=COMMUNE_LEVEL)
-            .order_by()
-            .values("period__year")
-            .annotate(**annotations)
-        }
-        for t in targets:
-            for y in group_years:
-                row = rows.get(y, {})
-                counts[(t.pk, y)] = CommuneCount(
-                    met=row.get(f"met_{t.pk}", 0),
-                    counted=counted[f"y{y}"],
-                    with_data=row.get(f"data_{t.pk}", 0),
-                )
-    return counts
-
-
 class _Communes:
     """What every-commune targets need for one unit, computed once and only when asked."""
 
@@ -412,13 +143,11 @@ class _Communes:
 
     @cached_property
     def figures(self) -> CommuneFigures:
-        return commune_figures(self.unit, self.years, _element_ids(self.targets))
+        return commune_figures(self.unit, self.years, element_ids_of(self.targets))
 
     @cached_property
     def counts(self) -> dict[tuple[int, int], CommuneCount]:
-        return commune_counts(
-            self.unit, self.years, [t for t in self.targets if _counted_in_sql(t)]
-        )
+        return commune_counts(self.unit, self.years, [t for t in self.targets if counted_in_sql(t)])
 
 
 def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes) -> Evaluated:
@@ -429,7 +158,7 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
         return _evaluated(target, unit, year, figures, evaluate(rule, values_only(figures), year))
-    if _counted_in_sql(target):
+    if counted_in_sql(target):
         empty = CommuneCount(0, 0, 0)
         figures = {
             y: _count_figure(communes.counts.get((target.pk, y), empty)) for y in communes.years
@@ -451,7 +180,7 @@ def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> lis
     years = years_up_to(year)
     unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
     commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
-    totals = unit_totals(unit, years, _element_ids(unit_targets)) if unit_targets else Totals()
+    totals = unit_totals(unit, years, element_ids_of(unit_targets)) if unit_targets else Totals()
     communes = _Communes(unit, years, commune_targets)
     return [
         _every_commune(t, unit, year, communes)
@@ -494,9 +223,9 @@ def breakdown_targets(
     per_child = {}
     if unit_targets:
         within = roots_for_year(unit, year)
-        per_child = totals_per_unit(children, years, _element_ids(unit_targets), within=within)
+        per_child = totals_per_unit(children, years, element_ids_of(unit_targets), within=within)
     communes = (
-        commune_figures(unit, years, _element_ids(commune_targets)) if commune_targets else None
+        commune_figures(unit, years, element_ids_of(commune_targets)) if commune_targets else None
     )
     results = {}
     for target in targets:

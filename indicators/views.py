@@ -18,10 +18,10 @@ from indicators.queries import (
     breakdown,
     evaluate_plan,
     evaluate_target,
-    roots_for_year,
     values_behind,
     years_with_data,
 )
+from indicators.sums import roots_for_year
 from plans.models import Plan, Target
 from plans.queries import plans_below, plans_for_unit
 from units.models import OrgUnit

@@ -137,13 +137,10 @@ def test_a_commune_level_successor_sees_its_predecessors_communes_share(world):
 def test_communes_counted_in_sql_agree_with_the_exact_rule_engine(
     world, comparator, value, value_max
 ):
+    from indicators.communes import commune_counts, commune_figures
     from indicators.evaluation import count_communes
-    from indicators.queries import (
-        commune_counts,
-        commune_figures,
-        indicator_spec,
-        target_rule,
-    )
+    from indicators.queries import target_rule
+    from indicators.sums import indicator_spec
 
     target = world.plan.level
     target.comparator, target.value = comparator, D(value)

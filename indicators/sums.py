@@ -1,0 +1,182 @@
+"""Sums of data values over subtrees, year by year, over the tree as it was that year.
+
+A unit's figure for a year is taken over the tree as it was at the end of that year: a
+unit that did not exist yet (đặc khu Cát Hải in 2020) is measured through the units it
+came from. Every read is set-based: a few queries whatever the number of units.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from core.access import subtree_filter
+from plans.models import Target
+from units.models import OrgUnit
+from units.tree import units_for_period
+
+from .aggregate import IndicatorSpec, Part, Totals
+from .models import DataElement, DataValue, Indicator, Period, SubtreeTotal
+
+
+def indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    den = None
+    if indicator.denominator_id is not None:
+        den = Part(
+            indicator.denominator_id, indicator.denominator_sex, indicator.denominator_age_band
+        )
+    return IndicatorSpec(
+        kind=indicator.kind,
+        numerator=Part(
+            indicator.numerator_id, indicator.numerator_sex, indicator.numerator_age_band
+        ),
+        denominator=den,
+        factor=indicator.factor,
+    )
+
+
+# --- the tree of a year -----------------------------------------------------------------
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def roots_for_year(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The units that stood for `unit` at the end of `year` (itself, or its predecessors)."""
+    return units_for_period(unit, year_end(year))
+
+
+def year_groups(unit: OrgUnit, years: Iterable[int]) -> list[tuple[list[OrgUnit], list[int]]]:
+    """Years grouped by the set of root units that measure `unit` in them."""
+    groups: dict[tuple[int, ...], tuple[list[OrgUnit], list[int]]] = {}
+    for year in years:
+        roots = roots_for_year(unit, year)
+        key = tuple(r.pk for r in roots)
+        groups.setdefault(key, (roots, []))[1].append(year)
+    return [g for g in groups.values() if g[0]]
+
+
+def years_up_to(year: int) -> list[int]:
+    """The yearly periods up to `year` (for trends), always including `year` itself."""
+    years = set(
+        Period.objects.filter(kind=Period.Kind.YEAR, year__lte=year).values_list("year", flat=True)
+    )
+    years.add(year)
+    return sorted(years)
+
+
+# --- set-based sums ---------------------------------------------------------------------
+
+
+def element_ids_of(targets: Iterable[Target]) -> set[int]:
+    ids: set[int] = set()
+    for target in targets:
+        ids |= indicator_spec(target.indicator).element_ids
+    return ids
+
+
+def own_value_element_ids(element_ids: Iterable[int]) -> set[int]:
+    """Elements read on the unit itself (a level a unit holds is not summed up the tree)."""
+    return set(
+        DataElement.objects.filter(
+            pk__in=list(element_ids), aggregation=DataElement.Aggregation.NONE
+        ).values_list("pk", flat=True)
+    )
+
+
+def values_in(roots: Sequence[OrgUnit], element_ids: Iterable[int], years: Iterable[int]):
+    return DataValue.objects.filter(
+        subtree_filter(roots, "unit__"),
+        element_id__in=list(element_ids),
+        period__year__in=list(years),
+    )
+
+
+_KEYS = ("element_id", "sex", "age_band", "period__year")
+
+
+def _grouped(qs: QuerySet, *extra: str) -> Iterable[tuple]:
+    return (
+        qs.order_by()
+        .values(*extra, *_KEYS)
+        .annotate(total=Sum("value"))
+        .values_list(*extra, *_KEYS, "total")
+    )
+
+
+def subtree_sums(
+    units: Sequence[OrgUnit],
+    element_ids: set[int],
+    years: Sequence[int],
+    within: Sequence[OrgUnit] | None = None,
+) -> dict[int, list[tuple]]:
+    """Per unit, (element, sex, age band, year, total) over the unit's subtree.
+
+    A unit's own values plus its SubtreeTotal rows (the sums of everything below it):
+    two reads of indexed rows, whatever the size of the subtrees. `within` (subtrees holding all the
+    units) keeps the filter short when there are thousands of units.
+    """
+    if not units or not element_ids:
+        return {}
+    wanted = {u.pk for u in units}
+    if within is not None and len(units) > _FEW_UNITS:
+        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
+    else:
+        where = Q(unit__in=list(wanted))
+    where &= Q(element_id__in=list(element_ids), period__year__in=list(years))
+    fields = ("unit_id", "element_id", "sex", "age_band", "period__year")
+    sums: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
+    for unit_id, *key, value in DataValue.objects.filter(where).values_list(*fields, "value"):
+        if unit_id in wanted:
+            sums[unit_id][tuple(key)] = value
+    for unit_id, *key, total in SubtreeTotal.objects.filter(where).values_list(*fields, "total"):
+        if unit_id in wanted:
+            by_key = sums[unit_id]
+            by_key[tuple(key)] = by_key.get(tuple(key), Decimal(0)) + total
+    return {pk: [(*key, total) for key, total in by_key.items()] for pk, by_key in sums.items()}
+
+
+_FEW_UNITS = 50
+
+
+def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> Totals:
+    """Sums over the unit's subtree (own values only for non-summed elements), every year."""
+    own_ids = own_value_element_ids(element_ids)
+    rows: list[tuple] = []
+    for roots, group_years in year_groups(unit, years):
+        for per_root in subtree_sums(roots, element_ids - own_ids, group_years).values():
+            rows += per_root
+        rows += _grouped(
+            DataValue.objects.filter(
+                unit__in=roots, element_id__in=own_ids, period__year__in=group_years
+            )
+        )
+    return Totals(rows)
+
+
+def totals_per_unit(
+    units: Sequence[OrgUnit],
+    years: Sequence[int],
+    element_ids: set[int],
+    within: Sequence[OrgUnit] | None = None,
+) -> dict[int, Totals]:
+    """Sums over each unit's own subtree, for many units at once (see subtree_sums)."""
+    own_ids = own_value_element_ids(element_ids)
+    rows = subtree_sums(units, element_ids - own_ids, years, within)
+    wanted = {u.pk for u in units}
+    where = Q(unit__in=list(wanted))
+    if within is not None and len(units) > _FEW_UNITS:
+        where = subtree_filter(within, "unit__") & Q(unit__depth__in={u.depth for u in units})
+    own = DataValue.objects.filter(
+        where, element_id__in=list(own_ids), period__year__in=list(years)
+    ).values_list("unit_id", "element_id", "sex", "age_band", "period__year", "value")
+    merged: dict[int, list[tuple]] = defaultdict(list, rows)
+    for unit_id, *row in own:
+        if unit_id in wanted:
+            merged[unit_id].append(tuple(row))
+    return {pk: Totals(r) for pk, r in merged.items()}
