@@ -133,7 +133,12 @@ class DataValue(models.Model):
                 fields=["unit", "period", "element", "sex", "age_band"], name="datavalue_unique"
             ),
         ]
-        indexes = [models.Index(fields=["element", "period"], name="datavalue_element_period")]
+        indexes = [
+            models.Index(fields=["element", "period"], name="datavalue_element_period"),
+            # Every page asks whether demo values exist (the banner); a partial index
+            # answers that without scanning a national value table that holds none.
+            models.Index(fields=["source"], condition=Q(source="demo"), name="datavalue_demo"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.period} · {self.element.code} = {self.value}"

@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 
 from core.access import subtree_filter
 from units.models import OrgUnit
+from units.tree import ancestor_paths
 
 from .models import DataValue, SubtreeTotal
 
@@ -26,9 +27,8 @@ _MANY_ANCESTORS = 50
 
 def ancestor_ids(path: str) -> list[int]:
     """The ids of the units strictly above the unit at `path`."""
-    step = OrgUnit.steplen
-    prefixes = [path[:i] for i in range(step, len(path), step)]
-    return list(OrgUnit.objects.filter(path__in=prefixes).values_list("pk", flat=True))
+    above = ancestor_paths(path)
+    return list(OrgUnit.objects.filter(path__in=above).values_list("pk", flat=True))
 
 
 def add_to_ancestors(value: DataValue, delta: Decimal, *, new: bool = False) -> None:
@@ -88,9 +88,8 @@ def recompute(
 def _ancestors_of(unit_ids: Iterable[int] | None) -> list[OrgUnit] | None:
     if unit_ids is None:
         return None
-    step = OrgUnit.steplen
     paths = OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
-    prefixes = {p[:i] for p in paths for i in range(step, len(p), step)}
+    prefixes = {above for p in paths for above in ancestor_paths(p)}
     return list(OrgUnit.objects.filter(path__in=prefixes))
 
 

@@ -12,18 +12,17 @@ from core.access import scope_roots, subtree_filter
 from plans.models import Duty, Plan, PlanStatement, ResponsibilityClause, Task, TaskGroup
 from plans.responsibility import DutyRow, involvements, responsibility_matrix
 from units.models import OrgUnit, UnitGroup
-from units.tree import subtree_q, with_predecessors
+from units.tree import ancestor_paths, subtree_q, with_predecessors
 
 
-def _ancestor_paths(units) -> set[str]:
-    step = OrgUnit.steplen
-    return {u.path[:i] for u in units for i in range(step, len(u.path) + 1, step)}
+def _paths_at_and_above(units) -> set[str]:
+    return {p for u in units for p in ancestor_paths(u.path, include_self=True)}
 
 
 def plans_for_unit(unit: OrgUnit) -> QuerySet[Plan]:
     """Plans that apply to `unit`: those of the unit, of a unit above it, or of a unit
     that became one of them (a district's plan still applies to its successor)."""
-    above = OrgUnit.objects.filter(path__in=_ancestor_paths([unit]))
+    above = OrgUnit.objects.filter(path__in=_paths_at_and_above([unit]))
     owners = [u.pk for u in with_predecessors(above)]
     return Plan.objects.filter(owner_id__in=owners).select_related("owner")
 
@@ -37,7 +36,7 @@ def plans_visible_to(user) -> QuerySet[Plan]:
         return plans.all()
     if not roots:
         return plans.none()
-    above = Q(owner__path__in=_ancestor_paths(roots))
+    above = Q(owner__path__in=_paths_at_and_above(roots))
     return plans.filter(subtree_filter(roots, prefix="owner__") | above)
 
 

@@ -35,6 +35,13 @@ def subtree_q(path: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lte": highest})
 
 
+def ancestor_paths(path: str, *, include_self: bool = False) -> list[str]:
+    """The paths of the units above the one at `path`, top first (and its own, if asked)."""
+    step = OrgUnit.steplen
+    end = len(path) + (step if include_self else 0)
+    return [path[:i] for i in range(step, end, step)]
+
+
 def subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
     """The unit and everything below it: one indexed range query on the materialised path."""
     qs = OrgUnit.objects.filter(subtree_q(unit.path))

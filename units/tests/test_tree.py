@@ -92,3 +92,11 @@ def test_the_subtree_range_holds_every_descendant_and_no_sibling():
     assert not matches("0002", "0001")
     assert not matches("0000ZZZZ", "0001")
     assert not matches("00020001", "0001")
+
+
+def test_ancestor_paths_list_the_units_above_top_first():
+    from units.tree import ancestor_paths
+
+    assert ancestor_paths("000100020003") == ["0001", "00010002"]
+    assert ancestor_paths("000100020003", include_self=True)[-1] == "000100020003"
+    assert ancestor_paths("0001") == []
