@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "units",
     "indicators",
     "plans",
+    "universalization",
     "api",
 ]
 
