@@ -208,8 +208,8 @@ class _PersonReader:
         for column in YEAR_COLUMNS:
             years[column] = self.number(line, row, column, OLDEST_BIRTH_YEAR, 9999)
             if years[column] is not None and birth is not None and years[column] < birth:
-                self.error(line, column, row[column], _(
-                    "completed before the person was born (%(birth)s).") % {"birth": birth})  # fmt: skip
+                message = _("completed before the person was born (%(birth)s).")
+                self.error(line, column, row[column], message % {"birth": birth})
         preschool = self.choice(line, row, "preschool_completed", ("yes", "no"))
         facts = Facts(
             birth_year=birth,

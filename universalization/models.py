@@ -62,6 +62,9 @@ class CommuneYear(models.Model):
             models.UniqueConstraint(fields=["commune", "year"], name="communeyear_commune_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.year}"
+
 
 class Household(models.Model):
     commune = models.ForeignKey(
@@ -197,3 +200,6 @@ class PersonAccess(models.Model):
         verbose_name = _("access to personal data")
         verbose_name_plural = _("accesses to personal data")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"

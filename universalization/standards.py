@@ -1,4 +1,4 @@
-"""The standards engine: from each rate's counts to every level's status, for communes and districts.
+"""The standards engine: from rate counts to every level's status, for communes and districts.
 
 Pure: counts in, plain results out. The register (SQL counts) and the exchange files (Python
 counts) both end here, so pages, API, plan figures and `pcgd_standards` share one engine.

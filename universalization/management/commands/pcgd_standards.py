@@ -1,4 +1,4 @@
-"""`manage.py pcgd_standards --communes C.csv --persons P.csv --year Y`: standards as JSON, no database."""
+"""`manage.py pcgd_standards --communes C --persons P --year Y`: standards as JSON, no database."""
 
 from __future__ import annotations
 
