@@ -70,6 +70,7 @@ class CommuneRow:
     commune_code: str
     district_code: str
     disadvantaged: bool
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def read_communes(path: Path | str, errors: Errors) -> dict[str, CommuneRow]:
             )
         if flag not in ("yes", "no", ""):
             errors.add(path.name, line, "disadvantaged", flag, _("expected yes or no."))
-        communes[code] = CommuneRow(code, district, flag == "yes")
+        communes[code] = CommuneRow(code, district, flag == "yes", line)
     return communes
 
 

@@ -1,0 +1,107 @@
+"""Publish the register's figures behind a plan's literacy and universalization targets.
+
+Through the value store's one function (indicators.services.publish_values), as computed
+values on each commune and on the unit above: the literacy counts by sex and age band and
+every standard's level. The dashboard then reads them like any other value.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from indicators.demo import ensure_year_periods
+from indicators.models import DataElement, DataValue
+from indicators.services import NewValue, publish_values
+from units.models import OrgUnit
+
+from . import predicates
+from .models import Person
+from .queries import communes_under, evaluate_units, parents_of, population_q, with_register
+from .rules import RuleSet
+
+# A plan's "biết chữ" (literate) is read as literacy level 1 of NĐ 20 Đ19 (UNCONFIRMED;
+# docs/plan-data.md). The bands are the catalog's age-band disaggregations.
+LITERATE_LEVEL = "1"
+AGE_BANDS = {"15-35": (15, 35), "15-60": (15, 60)}
+PERSONS, LITERATE = "persons", "literate_persons"
+LEVEL_ELEMENTS = {
+    "literacy": "literacy_level",
+    "preschool5": "preschool5_level",
+    "primary": "primary_level",
+    "lower_secondary": "lower_secondary_level",
+}
+
+
+def literacy_counts(commune_ids: list[int], year: int, rules: RuleSet) -> list[dict]:
+    """Rows of (commune, sex) with persons and literate persons per age band, in one query."""
+    literate = predicates.to_q({"literate": LITERATE_LEVEL}, rules.literacy, year)
+    aggregates = {}
+    for band, (low, high) in AGE_BANDS.items():
+        ages = Q(birth_year__gte=year - high, birth_year__lte=year - low)
+        aggregates[f"{band}|{PERSONS}"] = Count("pk", filter=ages)
+        aggregates[f"{band}|{LITERATE}"] = Count("pk", filter=ages & literate)
+    return list(
+        Person.objects.filter(population_q(rules, year), commune_id__in=commune_ids)
+        .values("commune_id", "sex")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _literacy_values(communes: list[OrgUnit], year: int, rules: RuleSet, period_id, elements):
+    ids = [c.pk for c in communes]
+    values: dict[tuple, int] = {}
+    for commune_id in ids:  # zeros first, so a person removed from the register lowers them
+        for band in AGE_BANDS:
+            for code in (PERSONS, LITERATE):
+                for sex in ("F", "M", ""):
+                    values[(commune_id, code, sex, band)] = 0
+    for row in literacy_counts(ids, year, rules):
+        for key, count in row.items():
+            if "|" in key:
+                band, code = key.split("|")
+                values[(row["commune_id"], code, row["sex"], band)] += count
+    return [
+        NewValue(unit, period_id, elements[code], Decimal(n), sex=sex, age_band=band)
+        for (unit, code, sex, band), n in values.items()
+        if code in elements
+    ]
+
+
+def plan_values(communes: list[OrgUnit], year: int, rules: RuleSet) -> list[NewValue]:
+    """The values to publish for `year`: on every commune of the units above `communes`
+    that has a register, and on those units (their level counts every commune they hold).
+    """
+    period = ensure_year_periods([year])[year]
+    elements = dict(
+        DataElement.objects.filter(
+            code__in=[PERSONS, LITERATE, *LEVEL_ELEMENTS.values()]
+        ).values_list("code", "pk")
+    )
+    parents = parents_of(communes)
+    siblings = [c for parent in parents for c in communes_under(parent, year)]
+    registered = with_register(siblings)
+    result = _literacy_values(registered, year, rules, period.pk, elements)
+    evaluation, _flags = evaluate_units(siblings, year, rules)
+    parent_ids = {p.code: p.pk for p in parents}
+    for standard, element in LEVEL_ELEMENTS.items():
+        if element not in elements:
+            continue
+        for commune in registered:
+            level = evaluation.communes[commune.code][standard].level
+            result.append(NewValue(commune.pk, period.pk, elements[element], Decimal(level)))
+        for code, per_standard in evaluation.districts.items():
+            met = [int(lv) for lv, d in per_standard[standard].items() if d.status == "met"]
+            if code in parent_ids:
+                level = Decimal(max(met, default=0))
+                result.append(NewValue(parent_ids[code], period.pk, elements[element], level))
+    return result
+
+
+def publish_register(communes: list[OrgUnit], year: int, rules: RuleSet, *, actor=None):
+    """Publish the register's figures around these communes; returns (created, updated)."""
+    return publish_values(
+        plan_values(communes, year, rules), source=DataValue.Source.COMPUTED, actor=actor
+    )

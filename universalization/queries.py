@@ -1,0 +1,149 @@
+"""Read paths of the register: rate counts in SQL, standards of units, persons behind a rate."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Count, Q, QuerySet
+
+from units.models import OrgUnit
+from units.tree import subtree_q, valid_on
+
+from . import predicates, standards
+from .models import CommuneYear, Person, RuleSet
+from .rules import RateDef, RuleSetError, build, default_rules
+from .rules import RuleSet as Rules
+from .standards import RateCount
+
+COMMUNE_LEVEL = "commune"
+
+
+def current_rules() -> Rules:
+    """The newest active rule set loaded into the database, else the one shipped as a file."""
+    row = RuleSet.objects.filter(active=True).order_by("-loaded_at", "-pk").first()
+    if row is None:
+        return default_rules()
+    try:
+        return build(row.content, row.sha256)
+    except (RuleSetError, KeyError, TypeError):
+        return default_rules()
+
+
+def disadvantaged_in(commune_ids: Iterable[int], year: int) -> dict[int, bool]:
+    """Each commune's flag for `year`: its row for that year, else its latest earlier one."""
+    flags: dict[int, bool] = {}
+    rows = CommuneYear.objects.filter(commune_id__in=list(commune_ids), year__lte=year)
+    for commune_id, flag in rows.order_by("year").values_list("commune_id", "disadvantaged"):
+        flags[commune_id] = flag
+    return flags
+
+
+def population_q(rules: Rules, year: int) -> Q:
+    return Q(
+        residence__in=sorted(rules.counted_residence),
+        birth_year__gte=year - rules.oldest_age,
+        birth_year__lte=year - rules.youngest_age,
+    ) & ~Q(disability__in=sorted(rules.excluded_disability))
+
+
+def cohort_q(rate: RateDef, disadvantaged: bool, year: int, rules: Rules) -> Q:
+    """The persons in a rate's denominator (before the population filter)."""
+    low, high = rate.ages_for(disadvantaged)
+    q = Q(birth_year__gte=year - high, birth_year__lte=year - low)
+    if rate.among:
+        q &= predicates.to_q(rate.among, rules.literacy, year)
+    return q
+
+
+def rate_counts(
+    commune_ids: Iterable[int], year: int, rules: Rules, disadvantaged: Mapping[int, bool]
+) -> dict[int, dict[str, RateCount]]:
+    """Per commune id, per rate code, (num, den): one grouped query over the register.
+
+    A rate whose ages differ in disadvantaged communes is counted both ways; each commune
+    then takes the way its flag says.
+    """
+    ids = list(commune_ids)
+    aggregates = {}
+    for rate in rules.rates.values():
+        counts = predicates.to_q(rate.counts, rules.literacy, year)
+        for poor in {False, rate.ages != rate.ages_disadvantaged}:
+            cohort = cohort_q(rate, poor, year, rules)
+            key = f"{rate.code}__{int(poor)}"
+            aggregates[f"{key}__den"] = Count("pk", filter=cohort)
+            aggregates[f"{key}__num"] = Count("pk", filter=cohort & counts)
+    rows = (
+        Person.objects.filter(population_q(rules, year), commune_id__in=ids)
+        .values("commune_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    result: dict[int, dict[str, RateCount]] = {}
+    for row in rows:
+        poor = disadvantaged.get(row["commune_id"], False)
+        per_rate = result.setdefault(row["commune_id"], {})
+        for rate in rules.rates.values():
+            key = f"{rate.code}__{int(poor and rate.ages != rate.ages_disadvantaged)}"
+            per_rate[rate.code] = RateCount(row[f"{key}__num"], row[f"{key}__den"])
+    return result
+
+
+def communes_under(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The communes in `unit`'s subtree at the end of `year` (the unit itself if a commune)."""
+    day = datetime.date(year, 12, 31)
+    qs = OrgUnit.objects.filter(subtree_q(unit.path), valid_on(day), level__code=COMMUNE_LEVEL)
+    return list(qs.select_related("level").order_by("path"))
+
+
+def evaluate_units(
+    communes: list[OrgUnit], year: int, rules: Rules | None = None
+) -> tuple[standards.Evaluation, dict[int, bool]]:
+    """The standards of these communes and of the units directly above them, keyed by code."""
+    rules = rules or current_rules()
+    flags = disadvantaged_in([c.pk for c in communes], year)
+    counts = rate_counts([c.pk for c in communes], year, rules, flags)
+    parents = _parent_codes(communes)
+    evaluation = standards.evaluate(
+        {c.code: counts.get(c.pk, {}) for c in communes},
+        {c.code: flags.get(c.pk, False) for c in communes},
+        {c.code: parents[c.pk] for c in communes},
+        year,
+        rules,
+    )
+    return evaluation, flags
+
+
+def parents_of(communes: list[OrgUnit]) -> list[OrgUnit]:
+    step = OrgUnit.steplen
+    return list(OrgUnit.objects.filter(path__in={c.path[:-step] for c in communes}))
+
+
+def with_register(communes: list[OrgUnit]) -> list[OrgUnit]:
+    """Those of `communes` whose register holds at least one person."""
+    ids = set(
+        Person.objects.filter(commune__in=communes).values_list("commune_id", flat=True).distinct()
+    )
+    return [c for c in communes if c.pk in ids]
+
+
+def _parent_codes(communes: list[OrgUnit]) -> dict[int, str]:
+    step = OrgUnit.steplen
+    paths = {c.path[:-step] for c in communes}
+    codes = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "code"))
+    return {c.pk: codes.get(c.path[:-step], "") for c in communes}
+
+
+def persons_behind(
+    commune: OrgUnit, year: int, rate_code: str, *, meeting: bool, rules: Rules | None = None
+) -> QuerySet[Person]:
+    """The persons in a rate's denominator who meet it (`meeting`) or do not."""
+    rules = rules or current_rules()
+    rate = rules.rates[rate_code]
+    poor = disadvantaged_in([commune.pk], year).get(commune.pk, False)
+    counts = predicates.to_q(rate.counts, rules.literacy, year)
+    qs = Person.objects.filter(
+        population_q(rules, year), cohort_q(rate, poor, year, rules), commune=commune
+    )
+    qs = qs.filter(counts) if meeting else qs.exclude(counts)
+    return qs.select_related("household").order_by("household__code", "code")
