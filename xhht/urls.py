@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("plans.urls")),
     path("", include("indicators.urls")),
+    path("", include("universalization.urls")),
+    path("", include("universalization.register_urls")),
 ]

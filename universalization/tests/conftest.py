@@ -1,0 +1,18 @@
+"""Fixtures: the world of core.testing, with a small PCGD-XMC register on top."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.testing import build_world
+from universalization.testing import build_register
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def register(world):
+    return build_register(world)
