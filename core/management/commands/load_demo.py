@@ -78,6 +78,10 @@ class Command(BaseCommand):
         figures = generate(spec, selected, indicator_terms(), used)
         result = write_figures(figures, ensure_year_periods(spec["years"]))
         result["users"] = ensure_users(spec["users"], selected)
+        if "register" in spec:
+            from universalization.demo import load_demo_register
+
+            load_demo_register(spec["register"], spec["sizes"], spec["seed"])
         return result
 
 
