@@ -39,12 +39,18 @@ def disadvantaged_in(commune_ids: Iterable[int], year: int) -> dict[int, bool]:
     return flags
 
 
+def counted_q(rules: Rules) -> Q:
+    """Persons the rule set counts at all: residence counted, disability not excluded."""
+    return Q(residence__in=sorted(rules.counted_residence)) & ~Q(
+        disability__in=sorted(rules.excluded_disability)
+    )
+
+
 def population_q(rules: Rules, year: int) -> Q:
-    return Q(
-        residence__in=sorted(rules.counted_residence),
-        birth_year__gte=year - rules.oldest_age,
-        birth_year__lte=year - rules.youngest_age,
-    ) & ~Q(disability__in=sorted(rules.excluded_disability))
+    """Counted persons of an age some rate looks at (bounds the scan to the rates' births)."""
+    return counted_q(rules) & Q(
+        birth_year__gte=year - rules.oldest_age, birth_year__lte=year - rules.youngest_age
+    )
 
 
 def cohort_q(rate: RateDef, disadvantaged: bool, year: int, rules: Rules) -> Q:
