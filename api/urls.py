@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import pcgd, views
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")
@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("targets/", views.TargetList.as_view(), name="api-target-list"),
     path("evaluations/", views.EvaluationList.as_view(), name="api-evaluation-list"),
+    path("pcgd/standards/", pcgd.StandardsView.as_view(), name="api-pcgd-standards"),
+    path("pcgd/persons/", pcgd.PersonList.as_view(), name="api-pcgd-persons"),
     path(
         "values/<int:value_id>/history/", views.ValueHistoryList.as_view(), name="api-value-history"
     ),

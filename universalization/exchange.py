@@ -8,6 +8,7 @@ user's language, and reading goes on so one pass lists them all.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ STUDYING = (
 )  # fmt: skip
 YEAR_COLUMNS = ("grade1_entry_year", "primary_completed_year", "lower_secondary_diploma_year")
 MAX_ERRORS = 500
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 OLDEST_BIRTH_YEAR = 1880
 
 
@@ -105,11 +107,9 @@ def _rows(path: Path, columns: tuple[str, ...], errors: Errors) -> Iterator[tupl
     """Each data row as {column: stripped text}, after checking the header."""
     name = path.name
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        # Undecodable bytes become lone surrogates, found below on the line that holds them.
+        handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
         first = handle.readline()
-    except UnicodeDecodeError:
-        errors.add(name, 1, "", "", _("the file is not UTF-8 text."))
-        return
     except OSError as error:
         errors.add(name, 0, "", str(path), _("cannot open the file: %(error)s") % {"error": error})
         return
@@ -129,14 +129,15 @@ def _rows(path: Path, columns: tuple[str, ...], errors: Errors) -> Iterator[tupl
                 line = reader.line_num + 1
                 if not any(v.strip() for v in values):
                     continue  # a blank line is not a row
+                if any(_NOT_UTF8.search(v) for v in values):
+                    errors.add(name, line, "", "", _("the file is not UTF-8 text."))
+                    continue
                 if len(values) != len(header):
                     errors.add(name, line, "", ",".join(values)[:80], _(
                         "the row has %(found)s cells; the header has %(expected)s."
                     ) % {"found": len(values), "expected": len(header)})  # fmt: skip
                     continue
                 yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}
-        except UnicodeDecodeError:
-            errors.add(name, line + 1, "", "", _("the file is not UTF-8 text."))
         except csv.Error as error:
             errors.add(name, line + 1, "", "", _("not valid CSV: %(error)s") % {"error": error})
 

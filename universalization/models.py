@@ -36,7 +36,7 @@ class RuleSet(models.Model):
 
         try:
             build(self.content)
-        except (RuleSetError, KeyError, TypeError) as error:
+        except RuleSetError as error:
             raise ValidationError({"content": str(error)}) from error
 
 

@@ -26,6 +26,12 @@ ATOMS = (
     "literate",
 )
 COMBINATORS = ("any", "all", "not")
+# The values the exchange format and the register allow for the coded atoms.
+KNOWN_VALUES = {
+    "studying": ("none", "preschool", "primary", "lower_secondary", "upper_secondary",
+                 "continuing", "vocational"),
+    "disability": ("none", "can_learn", "cannot_learn"),
+}  # fmt: skip
 
 
 class PersonLike(Protocol):
@@ -55,19 +61,37 @@ def _split(condition: Condition) -> tuple[str, Any]:
         raise ConditionError(f"unknown condition {key!r}")
     if key == "done" and arg not in YEAR_FIELDS:
         raise ConditionError(f"`done` takes one of {', '.join(YEAR_FIELDS)}, not {arg!r}")
+    if key in KNOWN_VALUES:
+        unknown = sorted(set(arg) - set(KNOWN_VALUES[key])) if isinstance(arg, list) else [arg]
+        if unknown:
+            raise ConditionError(f"`{key}` takes a list of {', '.join(KNOWN_VALUES[key])}, "
+                                 f"not {', '.join(map(str, unknown))}")  # fmt: skip
     return key, arg
 
 
-def check(condition: Condition, literacy: Mapping[str, Condition]) -> None:
-    """Raise ConditionError if `condition` (or a literacy level it names) is malformed."""
+def check(
+    condition: Condition, literacy: Mapping[str, Condition], naming: tuple[str, ...] = ()
+) -> None:
+    """Raise ConditionError if `condition` (or a literacy level it names) is malformed.
+
+    `naming` holds the literacy levels being expanded, so levels that name each other
+    are refused here rather than recursing without end when compiled.
+    """
     key, arg = _split(condition)
     if key in ("any", "all"):
+        if not isinstance(arg, list) or not arg:
+            raise ConditionError(f"`{key}` takes a non-empty list, not {arg!r}")
         for part in arg:
-            check(part, literacy)
+            check(part, literacy, naming)
     elif key == "not":
-        check(arg, literacy)
-    elif key == "literate" and str(arg) not in literacy:
-        raise ConditionError(f"no literacy level {arg!r} is defined")
+        check(arg, literacy, naming)
+    elif key == "literate":
+        level = str(arg)
+        if level not in literacy:
+            raise ConditionError(f"no literacy level {arg!r} is defined")
+        if level in naming:
+            raise ConditionError(f"literacy levels name each other: {' -> '.join(naming)}")
+        check(literacy[level], literacy, (*naming, level))
 
 
 def to_python(condition: Condition, literacy: Mapping[str, Condition]) -> PersonTest:

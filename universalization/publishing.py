@@ -82,7 +82,16 @@ def plan_values(communes: list[OrgUnit], year: int, rules: RuleSet) -> list[NewV
     )
     parents = parents_of(communes)
     siblings = [c for parent in parents for c in communes_under(parent, year)]
-    registered = with_register(siblings)
+    # Communes with persons, and those that had computed figures: an emptied register
+    # publishes zeros rather than leaving its last figures standing.
+    had_figures = set(
+        DataValue.objects.filter(
+            unit__in=siblings, period=period, element_id__in=elements.values(),
+            source=DataValue.Source.COMPUTED,
+        ).values_list("unit_id", flat=True)
+    )  # fmt: skip
+    with_persons = {c.pk for c in with_register(siblings)}
+    registered = [c for c in siblings if c.pk in with_persons | had_figures]
     result = _literacy_values(registered, year, rules, period.pk, elements)
     evaluation, _flags = evaluate_units(siblings, year, rules)
     parent_ids = {p.code: p.pk for p in parents}

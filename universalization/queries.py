@@ -26,7 +26,7 @@ def current_rules() -> Rules:
         return default_rules()
     try:
         return build(row.content, row.sha256)
-    except (RuleSetError, KeyError, TypeError):
+    except RuleSetError:
         return default_rules()
 
 
@@ -118,6 +118,19 @@ def evaluate_units(
         rules,
     )
     return evaluation, flags
+
+
+def evaluate_under(unit: OrgUnit, year: int, rules: Rules) -> standards.Evaluation:
+    """The standards of the communes under `unit`, with the summaries of the units above
+    communes that lie inside its subtree: a commune alone says nothing of its district."""
+    communes = communes_under(unit, year)
+    evaluation, _flags = evaluate_units(communes, year, rules)
+    inside = set(
+        OrgUnit.objects.filter(subtree_q(unit.path), code__in=list(evaluation.districts))
+        .values_list("code", flat=True)
+    )
+    evaluation.districts = {k: v for k, v in evaluation.districts.items() if k in inside}
+    return evaluation
 
 
 def parents_of(communes: list[OrgUnit]) -> list[OrgUnit]:

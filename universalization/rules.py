@@ -93,6 +93,8 @@ def _ages(value: Any, where: str) -> tuple[int, int]:
 
 def _rate(code: str, raw: Mapping[str, Any], literacy: Mapping[str, Any]) -> RateDef:
     ages = _ages(raw.get("ages"), f"rates.{code}")
+    if not isinstance(raw.get("counts"), Mapping):
+        raise RuleSetError(f"rates.{code}.counts: a condition is required")
     for key in ("among", "counts"):
         if raw.get(key) is not None:
             try:
@@ -130,14 +132,25 @@ def _level(where: str, code: str, raw: Mapping[str, Any], rates: Mapping[str, st
 
 def build(data: Mapping[str, Any], sha256: str = "") -> RuleSet:
     """Check and type a rule set read from YAML (or from the database's JSON copy)."""
+    try:
+        return _build(data, sha256)
+    except RuleSetError:
+        raise
+    except KeyError as error:
+        raise RuleSetError(f"missing part {error}") from error
+    except (TypeError, ValueError, AttributeError) as error:
+        raise RuleSetError(f"malformed rule set: {error}") from error
+
+
+def _build(data: Mapping[str, Any], sha256: str) -> RuleSet:
     literacy = {str(k): v for k, v in data.get("literacy", {}).items()}
     for level, condition in literacy.items():
-        body = {k: v for k, v in condition.items() if k != "cite"}
+        literacy[level] = {k: v for k, v in condition.items() if k != "cite"}
+    for level, body in literacy.items():
         try:
-            predicates.check(body, literacy)
+            predicates.check(body, literacy, (level,))
         except predicates.ConditionError as error:
             raise RuleSetError(f"literacy.{level}: {error}") from error
-        literacy[level] = body
     rates = {code: _rate(code, raw, literacy) for code, raw in data["rates"].items()}
     standards = {}
     for code, raw in data["standards"].items():
@@ -195,8 +208,8 @@ def load(path: Path | str = DEFAULT_RULES_PATH) -> RuleSet:
     data = yaml.safe_load(text)
     try:
         return build(data, hashlib.sha256(text).hexdigest())
-    except (KeyError, TypeError) as error:
-        raise RuleSetError(f"{path}: missing or malformed {error}") from error
+    except RuleSetError as error:
+        raise RuleSetError(f"{path}: {error}") from error
 
 
 @cache

@@ -206,10 +206,16 @@ def import_register(
                 writer.write([r for r in batch if r.commune_code in units])
         if errors.items:
             raise RegisterRefused(errors.items, errors.more)
-        for code, row in communes.items():
-            CommuneYear.objects.update_or_create(
-                commune=units[code], year=year, defaults={"disadvantaged": row.disadvantaged}
+        flags = dict(
+            CommuneYear.objects.filter(commune__in=units.values(), year=year).values_list(
+                "commune_id", "disadvantaged"
             )
+        )
+        for code, row in communes.items():
+            if flags.get(units[code].pk) != row.disadvantaged:  # history only for a change
+                CommuneYear.objects.update_or_create(
+                    commune=units[code], year=year, defaults={"disadvantaged": row.disadvantaged}
+                )
         result.communes = len(units)
         result.commune_ids = [u.pk for u in units.values()]
     return result

@@ -296,11 +296,6 @@ def test_empty_cells_are_unknown_and_a_byte_order_mark_is_allowed(tmp_path):
     assert person.facts.preschool_completed is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a non-UTF-8 byte is reported on the line where the decoder's 8 KiB chunk "
-    "starts (line 1 for a small file), not on the line that holds it",
-)
 def test_a_non_utf8_byte_is_reported_on_its_own_line(tmp_path):
     persons = [_person("C-A1", "H1", f"P{n}", 30) for n in range(400)]
     persons[300]["full_name"] = "Lê Thị Hoà"

@@ -177,11 +177,6 @@ def test_reimporting_the_same_files_changes_nothing(world, tmp_path):
     assert after == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: import_register's CommuneYear.update_or_create saves every commune's flag again, "
-    "so each re-import adds a history row per commune although nothing changed",
-)
 def test_reimporting_the_same_flags_adds_no_history(world, tmp_path):
     paths = write_exchange(tmp_path, good_communes(), good_persons())
     import_register(*paths, year=YEAR)

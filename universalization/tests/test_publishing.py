@@ -135,11 +135,6 @@ def test_removing_persons_and_republishing_lowers_the_counts(world, published):
     assert (evaluated.num, evaluated.den) == (9, 9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan_values publishes only communes with_register (at least one person), so a "
-    "commune whose last persons are removed keeps its old computed counts and level",
-)
 def test_a_commune_whose_register_is_emptied_keeps_no_stale_counts(world, published):
     Person.objects.filter(commune__code="C-A2").delete()
     publish_register(published, YEAR, current_rules())

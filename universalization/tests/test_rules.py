@@ -183,12 +183,6 @@ MISTYPED = [
 ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rules.build lets ValueError/AttributeError through (int('abc'), .items() on a "
-    "list); load(), load_pcgd_rules and RuleSet.clean() catch only RuleSetError, KeyError and "
-    "TypeError, so the admin answers 500 and the command a traceback, naming no place",
-)
 @pytest.mark.parametrize("change", [m[1] for m in MISTYPED], ids=[m[0] for m in MISTYPED])
 def test_a_mistyped_value_is_refused_as_a_rule_set_error(change):
     data = raw()
@@ -197,11 +191,6 @@ def test_a_mistyped_value_is_refused_as_a_rule_set_error(change):
         build(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: literacy levels that name each other (2 -> literate 1 -> literate 2) are "
-    "accepted by build(); compiling a rate then recurses without end (RecursionError)",
-)
 def test_literacy_levels_that_name_each_other_are_refused():
     data = raw()
     data["literacy"]["2"]["any"].append({"literate": 1})
@@ -209,11 +198,6 @@ def test_literacy_levels_that_name_each_other_are_refused():
         build(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rate with `counts: null` passes build() (the check skips None) and fails "
-    "only when counted (ConditionError from predicates._split)",
-)
 def test_a_rate_without_counts_is_refused():
     data = raw()
     data["rates"]["attending_5"]["counts"] = None
@@ -247,9 +231,6 @@ def test_the_rule_set_models_clean_rejects_bad_content(db, change, place):
     assert place in " ".join(refused.value.message_dict["content"])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: see test_a_mistyped_value_is_refused_as_a_rule_set_error"
-)
 def test_the_rule_set_models_clean_rejects_a_mistyped_threshold(db):
     data = raw()
     condition("primary", "1", min="abc")(data)
