@@ -157,7 +157,8 @@ def persons(request: HttpRequest, code: str) -> HttpResponse:
     _log(request, context["unit"], PersonAccess.Action.LIST, what, len(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context |= {"page": page, "query": query.urlencode()}
+    can_edit = can(request.user, "enter_data", context["unit"])
+    context |= {"page": page, "query": query.urlencode(), "can_edit": can_edit}
     return render(request, "universalization/persons.html", context)
 
 
