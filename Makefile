@@ -84,6 +84,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/pcgd_run.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
