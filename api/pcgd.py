@@ -17,6 +17,7 @@ from api import filters
 from api.views import Scoped, _param
 from core.access import get_unit_or_404
 from units.models import OrgUnit
+from universalization.exchange import PERSON_COLUMNS
 from universalization.models import Person, PersonAccess
 from universalization.queries import (
     COMMUNE_LEVEL,
@@ -99,23 +100,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "commune_code",
-            "household_id",
-            "person_id",
-            "full_name",
-            "sex",
-            "birth_year",
-            "residence",
-            "disability",
-            "studying",
-            "preschool_completed",
-            "grade1_entry_year",
-            "primary_completed_year",
-            "lower_secondary_diploma_year",
-            "highest_grade_completed",
-            "literacy_stage_completed",
-        ]
+        fields = list(PERSON_COLUMNS)
 
 
 # --- views ------------------------------------------------------------------------------

@@ -20,13 +20,8 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
-COMMUNE_COLUMNS = ("commune_code", "district_code", "disadvantaged")
-PERSON_COLUMNS = (
-    "commune_code", "household_id", "person_id", "full_name", "sex", "birth_year", "residence",
-    "disability", "studying", "preschool_completed", "grade1_entry_year",
-    "primary_completed_year", "lower_secondary_diploma_year", "highest_grade_completed",
-    "literacy_stage_completed",
-)  # fmt: skip
+from universalization.exchange import COMMUNE_COLUMNS, PERSON_COLUMNS
+
 CHUNK = 20_000
 
 # Vietnam's population by five-year band 0-4 … 80-84 and 85-90, per mille (near the 2019 census).

@@ -126,8 +126,9 @@ def evaluate_under(unit: OrgUnit, year: int, rules: Rules) -> standards.Evaluati
     communes = communes_under(unit, year)
     evaluation, _flags = evaluate_units(communes, year, rules)
     inside = set(
-        OrgUnit.objects.filter(subtree_q(unit.path), code__in=list(evaluation.districts))
-        .values_list("code", flat=True)
+        OrgUnit.objects.filter(
+            subtree_q(unit.path), code__in=list(evaluation.districts)
+        ).values_list("code", flat=True)
     )
     evaluation.districts = {k: v for k, v in evaluation.districts.items() if k in inside}
     return evaluation

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 
 from . import predicates
 
-DEFAULT_RULES_PATH = Path(settings.BASE_DIR) / "data" / "rules" / "pcgd-xmc-nd20-2014.yaml"
+# The project root (settings.BASE_DIR), found without settings: benchmarks import this.
+DEFAULT_RULES_PATH = (
+    Path(__file__).resolve().parents[1] / "data" / "rules" / "pcgd-xmc-nd20-2014.yaml"
+)
 
 
 class RuleSetError(ValueError):

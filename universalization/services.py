@@ -222,16 +222,12 @@ def import_register(
 
 
 # --- Entry in forms and workbooks: households, persons, the audit of personal data shown ---
-# (Imports here, not at the top: this section was added after the import's write path.)
 
 
 OLDEST_BIRTH_YEAR = exchange.OLDEST_BIRTH_YEAR
-PERSON_EDIT_FIELDS = (
-    "code", "full_name", "sex", "birth_year", "birth_date", "ethnicity", "residence",
-    "disability", "studying", "preschool_completed", "grade1_entry_year",
-    "primary_completed_year", "lower_secondary_diploma_year", "highest_grade_completed",
-    "literacy_stage_completed",
-)  # fmt: skip
+# The identity and name, then what the rules read (FACT_FIELDS starts with birth_year).
+PERSON_EDIT_FIELDS = ("code", "full_name", "sex", "birth_year", "birth_date", "ethnicity",
+                      *FACT_FIELDS[1:])  # fmt: skip
 HOUSEHOLD_EDIT_FIELDS = ("code", "village", "address")
 PERSON_TEXT_FIELDS = ("code", "full_name", "sex", "ethnicity", "residence", "studying")
 PERSON_CHOICES = {
