@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "indicators",
     "plans",
     "universalization",
+    "collection",
     "api",
 ]
 

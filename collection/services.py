@@ -1,0 +1,273 @@
+"""Write paths of data collection: open a round, save entries, submit, return, approve, reopen.
+
+Every path checks the actor's scope (core.access), the submission's state and, where the
+user edits, the version they started from; history rows record who did what and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.access import can
+from core.numbers import NotANumber, parse_number
+from indicators.models import DataElement, DataValue, Period
+from indicators.services import record_value
+from units.models import OrgUnit
+from units.tree import subtree_q, valid_on
+
+from . import validation
+from .forms_spec import cells_of, previous_values, rules_of
+from .models import DataSet, Entry, ReportingRound, Submission
+from .validation import Key, Problem
+
+Status = Submission.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+class SubmissionRefused(Exception):
+    """A step that was not taken; the message is for the user, `problems` lists the fields."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = (), *, stale: bool = False):
+        super().__init__(message)
+        self.problems = list(problems)
+        self.stale = stale
+
+
+class NotAllowed(SubmissionRefused):
+    """The actor may not do this to this unit (pages and API answer 404)."""
+
+
+@dataclass
+class SaveResult:
+    submission: Submission
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: dict[Key, str] = field(default_factory=dict)  # typed text that is no number
+
+
+def _require(actor, action: str, unit: OrgUnit) -> None:
+    if not can(actor, action, unit):
+        raise NotAllowed(_("You may not do this for this unit."))
+
+
+def default_units(data_set: DataSet, owner: OrgUnit, day: datetime.date) -> list[OrgUnit]:
+    """The units under the office that owe the data set by default, as the map stood on `day`."""
+    units = OrgUnit.objects.filter(subtree_q(owner.path), valid_on(day)).exclude(pk=owner.pk)
+    if data_set.unit_level:
+        units = units.filter(level__code=data_set.unit_level)
+    elif data_set.unit_kinds:
+        units = units.filter(kind__in=data_set.unit_kinds)
+    else:
+        return []
+    return list(units.order_by("path"))
+
+
+@transaction.atomic
+def open_round(
+    *,
+    owner: OrgUnit,
+    period: Period,
+    code: str,
+    name: str,
+    opens_on: datetime.date,
+    due_on: datetime.date,
+    data_sets: Iterable[DataSet],
+    actor,
+    units: Mapping[int, list[OrgUnit]] | None = None,
+) -> ReportingRound:
+    """Open a round: a draft submission for every unit that owes each data set."""
+    _require(actor, "approve", owner)
+    if due_on < opens_on:
+        raise SubmissionRefused(_("The due date is before the opening date."))
+    round_ = ReportingRound.objects.create(
+        code=code, name=name, owner=owner, period=period, opens_on=opens_on, due_on=due_on,
+        created_by=actor,
+    )  # fmt: skip
+    owed = []
+    for data_set in data_sets:
+        chosen = (units or {}).get(data_set.pk) or default_units(data_set, owner, period.end_date)
+        for unit in chosen:
+            _require(actor, "approve", unit)
+            owed.append(Submission(round=round_, data_set=data_set, unit=unit, due_on=due_on))
+    Submission.objects.bulk_create(owed)
+    return round_
+
+
+def _claim(submission: Submission, expected_version: int | None, actor) -> None:
+    """Take the next version or refuse: someone else saved since `expected_version`."""
+    if expected_version is None:
+        expected_version = submission.version
+    claimed = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise SubmissionRefused(
+            _(
+                "Someone else saved this form since you opened it; your changes were not "
+                "saved. Reload the form to see the current values, then enter yours again."
+            ),
+            stale=True,
+        )
+    submission.version = expected_version + 1
+    submission.updated_by = actor
+
+
+def _parse(typed: Mapping[Key, str]) -> tuple[dict[Key, object], dict[Key, str]]:
+    values, unreadable = {}, {}
+    for key, text in typed.items():
+        try:
+            values[key] = parse_number(text or "")
+        except NotANumber:
+            unreadable[key] = text
+    return values, unreadable
+
+
+def current_values(submission: Submission) -> dict[Key, object]:
+    rows = submission.entries.select_related("element")
+    return {(e.element.code, e.sex, e.age_band): e.value for e in rows}
+
+
+def problems_of(submission: Submission, values: Mapping[Key, object] | None = None) -> list:
+    """Every problem of the submission's values (or of `values`), against last year's."""
+    cells = cells_of(submission.data_set)
+    values = current_values(submission) if values is None else values
+    codes = sorted({c.key[0] for c in cells})
+    last = previous_values(submission.unit, submission.round.period, codes)
+    return validation.check([c.field for c in cells], rules_of(submission.data_set), values, last)
+
+
+@transaction.atomic
+def save_entries(
+    submission: Submission,
+    typed: Mapping[Key, str],
+    explanations: Mapping[Key, str] | None = None,
+    *,
+    actor,
+    expected_version: int | None = None,
+) -> SaveResult:
+    """Save a draft of the typed values (readable ones) and their explanations.
+
+    A draft may break rules: they are reported, and block only the submission. Text that is
+    no number is not saved and comes back in `unreadable` for the form to show again.
+    """
+    _require(actor, "enter_data", submission.unit)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in EDITABLE:
+        raise SubmissionRefused(_("This form is %(status)s and cannot be changed.")
+                                % {"status": submission.get_status_display()})  # fmt: skip
+    _claim(submission, expected_version, actor)
+    known = {c.key for c in cells_of(submission.data_set)}
+    values, unreadable = _parse({k: v for k, v in typed.items() if k in known})
+    explanations = {k: (v or "").strip() for k, v in (explanations or {}).items() if k in known}
+    _write_entries(submission, values, explanations, actor)
+    submission.save(update_fields=["updated_by", "updated_at"])
+    merged = current_values(submission)
+    return SaveResult(submission, problems_of(submission, merged), unreadable)
+
+
+def _write_entries(submission, values, explanations, actor) -> None:
+    elements = dict(DataElement.objects.values_list("code", "pk"))
+    existing = {(e.element.code, e.sex, e.age_band): e
+                for e in submission.entries.select_related("element")}  # fmt: skip
+    for key in sorted(set(values) | set(explanations)):
+        entry = existing.get(key)
+        value = values.get(key, entry.value if entry else None)
+        explanation = explanations.get(key, entry.explanation if entry else "")
+        if entry is None:
+            if value is None and not explanation:
+                continue
+            entry = Entry(submission=submission, element_id=elements[key[0]], sex=key[1],
+                          age_band=key[2])  # fmt: skip
+        elif entry.value == value and entry.explanation == explanation:
+            continue
+        entry.value, entry.explanation, entry.updated_by = value, explanation, actor
+        entry._history_user = actor
+        entry.save()
+
+
+def _transition(submission: Submission, status: str, actor, comment: str = "") -> Submission:
+    submission.status = status
+    submission.updated_by = actor
+    submission._history_user = actor
+    submission._change_reason = comment
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def submit(submission: Submission, *, actor, expected_version: int | None = None) -> Submission:
+    """Send the form to the office; hard problems, or warnings left unexplained, refuse it."""
+    _require(actor, "enter_data", submission.unit)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in EDITABLE:
+        raise SubmissionRefused(_("This form is %(status)s and cannot be submitted.")
+                                % {"status": submission.get_status_display()})  # fmt: skip
+    explanations = {
+        (e.element.code, e.sex, e.age_band): e.explanation
+        for e in submission.entries.select_related("element")
+    }
+    blocking = validation.blocking(problems_of(submission), explanations)
+    if blocking:
+        raise SubmissionRefused(
+            _("The form was not submitted: correct the errors and explain the warnings."),
+            blocking,
+        )
+    _claim(submission, expected_version, actor)
+    submission.submitted_at = timezone.now()
+    return _transition(submission, Status.SUBMITTED, actor)
+
+
+@transaction.atomic
+def return_submission(submission: Submission, *, actor, comment: str) -> Submission:
+    """Send a submitted form back to its unit with the office's comment."""
+    _require(actor, "approve", submission.unit)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.SUBMITTED:
+        raise SubmissionRefused(_("Only a submitted form can be returned."))
+    if not comment.strip():
+        raise SubmissionRefused(_("Say why the form is returned."))
+    submission.comment = comment.strip()
+    submission.version += 1
+    return _transition(submission, Status.RETURNED, actor, comment.strip())
+
+
+@transaction.atomic
+def approve(submission: Submission, *, actor) -> Submission:
+    """Accept a submitted form: its values enter the value store, and the form is locked."""
+    _require(actor, "approve", submission.unit)
+    submission = (
+        Submission.objects.select_for_update().select_related("round__period").get(pk=submission.pk)
+    )
+    if submission.status != Status.SUBMITTED:
+        raise SubmissionRefused(_("Only a submitted form can be approved."))
+    for entry in submission.entries.select_related("element"):
+        if entry.value is None:
+            continue
+        record_value(
+            unit=submission.unit, period=submission.round.period, element=entry.element,
+            value=entry.value, source=DataValue.Source.ENTERED, actor=actor, sex=entry.sex,
+            age_band=entry.age_band, comment=entry.explanation,
+        )  # fmt: skip
+    submission.version += 1
+    return _transition(submission, Status.APPROVED, actor)
+
+
+@transaction.atomic
+def reopen(submission: Submission, *, actor, reason: str) -> Submission:
+    """Unlock an approved form for corrections; its values stay in the store until approved
+    again."""
+    _require(actor, "approve", submission.unit)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.APPROVED:
+        raise SubmissionRefused(_("Only an approved form can be reopened."))
+    if not reason.strip():
+        raise SubmissionRefused(_("Say why the form is reopened."))
+    submission.comment = reason.strip()
+    submission.version += 1
+    return _transition(submission, Status.RETURNED, actor, reason.strip())

@@ -1,0 +1,18 @@
+"""Fixtures: core.testing's world with a data set and an open round (collection.testing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from collection.testing import build_collection
+from core.testing import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def collection(world):
+    return build_collection(world)

@@ -1,0 +1,112 @@
+"""The round's write paths: save, submit, return, approve, reopen, and the version check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from collection import services
+from collection.models import Submission
+from indicators.models import DataValue
+
+P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
+
+
+def test_the_round_owes_one_draft_per_commune(collection):
+    assert set(collection.submissions) == {"C-A1", "C-A2"}
+    assert {s.status for s in collection.submissions.values()} == {"draft"}
+
+
+def test_a_commune_reporter_saves_submits_and_the_office_approves(world, collection):
+    reporter, office = world.users.commune_reporter, world.users.district_admin
+    submission = collection.submissions["C-A1"]
+    result = services.save_entries(submission, {P: "1.100", L: "1.099"}, actor=reporter)
+    assert result.problems == []  # 1,100 is 10% above 2019's 1,000: within 20%
+    services.submit(submission, actor=reporter)
+    services.approve(submission, actor=office)
+    stored = DataValue.objects.get(unit=world.tree.commune_a1, period__year=2020,
+                                   element__code="persons")  # fmt: skip
+    assert stored.value == Decimal("1100")
+    assert Submission.objects.get(pk=submission.pk).status == "approved"
+
+
+def test_a_hard_rule_blocks_the_submission_and_names_the_field(world, collection):
+    reporter = world.users.commune_reporter
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1000", L: "1001"}, actor=reporter)
+    with pytest.raises(services.SubmissionRefused) as refused:
+        services.submit(submission, actor=reporter)
+    assert [p.rule for p in refused.value.problems] == ["literate-le-persons"]
+    assert "1001" in refused.value.problems[0].message
+
+
+def test_a_warning_needs_an_explanation_before_submission(world, collection):
+    reporter = world.users.commune_reporter
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1.500", L: "1.400"}, actor=reporter)
+    with pytest.raises(services.SubmissionRefused):
+        services.submit(submission, actor=reporter)
+    services.save_entries(submission, {}, {P: "Sáp nhập thôn mới"}, actor=reporter)
+    assert services.submit(submission, actor=reporter).status == "submitted"
+
+
+def test_text_that_is_no_number_is_not_saved_and_comes_back(world, collection):
+    result = services.save_entries(
+        collection.submissions["C-A1"], {P: "một nghìn", L: "99,5"},
+        actor=world.users.commune_reporter,
+    )  # fmt: skip
+    assert result.unreadable == {P: "một nghìn"}
+    assert services.current_values(result.submission) == {L: Decimal("99.5")}
+
+
+def test_the_second_of_two_saves_from_one_version_is_refused(world, collection):
+    reporter = world.users.commune_reporter
+    submission = collection.submissions["C-A1"]
+    version = submission.version
+    services.save_entries(submission, {P: "1000"}, actor=reporter, expected_version=version)
+    with pytest.raises(services.SubmissionRefused) as refused:
+        services.save_entries(submission, {P: "2000"}, actor=reporter, expected_version=version)
+    assert refused.value.stale
+    assert services.current_values(submission)[P] == Decimal("1000")
+
+
+def test_a_returned_form_is_corrected_resubmitted_and_approved(world, collection):
+    reporter, office = world.users.commune_reporter, world.users.district_admin
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1000", L: "990"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    services.return_submission(submission, actor=office, comment="Kiểm tra lại số biết chữ")
+    services.save_entries(submission, {L: "995"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    services.approve(submission, actor=office)
+    steps = [
+        (h.status, h.history_change_reason or "")
+        for h in submission.history.order_by("history_date")
+    ]
+    assert ("returned", "Kiểm tra lại số biết chữ") in steps and steps[-1][0] == "approved"
+
+
+def test_an_approved_form_is_locked_until_the_office_reopens_it(world, collection):
+    reporter, office = world.users.commune_reporter, world.users.district_admin
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1000", L: "990"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    services.approve(submission, actor=office)
+    with pytest.raises(services.SubmissionRefused):
+        services.save_entries(submission, {L: "991"}, actor=reporter)
+    services.reopen(submission, actor=office, reason="Sửa số liệu theo kiểm tra")
+    services.save_entries(submission, {L: "991"}, actor=reporter)
+
+
+def test_a_reporter_cannot_approve_nor_write_another_communes_form(world, collection):
+    reporter = world.users.commune_reporter
+    with pytest.raises(services.NotAllowed):
+        services.save_entries(collection.submissions["C-A2"], {P: "1"}, actor=reporter)
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1000", L: "990"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    with pytest.raises(services.NotAllowed):
+        services.approve(submission, actor=reporter)
+    with pytest.raises(services.NotAllowed):
+        services.approve(submission, actor=world.users.unit_reporter)
