@@ -184,3 +184,66 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element_id} {self.sex}{self.age_band} = {self.value}"
+
+
+class TaskReport(models.Model):
+    """A body's report, in a round, on the progress of one duty section V gives it."""
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="task_reports")
+    # PROTECT: a plan reload may not delete a duty that has progress reports.
+    duty = models.ForeignKey("plans.Duty", on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey("units.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    progress = models.CharField(
+        _("progress"), max_length=12, choices=Progress, default=Progress.NOT_STARTED
+    )
+    text = models.TextField(_("what was done"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task progress report")
+        verbose_name_plural = _("task progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "duty", "unit"], name="task_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}:{self.duty_id}:{self.unit_id}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """A stored name the uploader does not choose: round, a random id, the checked kind."""
+    import uuid
+
+    return f"evidence/{instance.report.round_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class Evidence(models.Model):
+    """A file attached to a task report (PDF, DOCX, XLSX, JPEG, PNG, checked by content)."""
+
+    report = models.ForeignKey(TaskReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=5)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.name

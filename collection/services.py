@@ -51,7 +51,7 @@ class SaveResult:
     unreadable: dict[Key, str] = field(default_factory=dict)  # typed text that is no number
 
 
-def _require(actor, action: str, unit: OrgUnit) -> None:
+def require(actor, action: str, unit: OrgUnit) -> None:
     if not can(actor, action, unit):
         raise NotAllowed(_("You may not do this for this unit."))
 
@@ -82,7 +82,7 @@ def open_round(
     units: Mapping[int, list[OrgUnit]] | None = None,
 ) -> ReportingRound:
     """Open a round: a draft submission for every unit that owes each data set."""
-    _require(actor, "approve", owner)
+    require(actor, "approve", owner)
     if due_on < opens_on:
         raise SubmissionRefused(_("The due date is before the opening date."))
     round_ = ReportingRound.objects.create(
@@ -93,7 +93,7 @@ def open_round(
     for data_set in data_sets:
         chosen = (units or {}).get(data_set.pk) or default_units(data_set, owner, period.end_date)
         for unit in chosen:
-            _require(actor, "approve", unit)
+            require(actor, "approve", unit)
             owed.append(Submission(round=round_, data_set=data_set, unit=unit, due_on=due_on))
     Submission.objects.bulk_create(owed)
     return round_
@@ -156,7 +156,7 @@ def save_entries(
     A draft may break rules: they are reported, and block only the submission. Text that is
     no number is not saved and comes back in `unreadable` for the form to show again.
     """
-    _require(actor, "enter_data", submission.unit)
+    require(actor, "enter_data", submission.unit)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status not in EDITABLE:
         raise SubmissionRefused(_("This form is %(status)s and cannot be changed.")
@@ -203,7 +203,7 @@ def _transition(submission: Submission, status: str, actor, comment: str = "") -
 @transaction.atomic
 def submit(submission: Submission, *, actor, expected_version: int | None = None) -> Submission:
     """Send the form to the office; hard problems, or warnings left unexplained, refuse it."""
-    _require(actor, "enter_data", submission.unit)
+    require(actor, "enter_data", submission.unit)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status not in EDITABLE:
         raise SubmissionRefused(_("This form is %(status)s and cannot be submitted.")
@@ -226,7 +226,7 @@ def submit(submission: Submission, *, actor, expected_version: int | None = None
 @transaction.atomic
 def return_submission(submission: Submission, *, actor, comment: str) -> Submission:
     """Send a submitted form back to its unit with the office's comment."""
-    _require(actor, "approve", submission.unit)
+    require(actor, "approve", submission.unit)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.SUBMITTED:
         raise SubmissionRefused(_("Only a submitted form can be returned."))
@@ -240,7 +240,7 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
 @transaction.atomic
 def approve(submission: Submission, *, actor) -> Submission:
     """Accept a submitted form: its values enter the value store, and the form is locked."""
-    _require(actor, "approve", submission.unit)
+    require(actor, "approve", submission.unit)
     submission = (
         Submission.objects.select_for_update().select_related("round__period").get(pk=submission.pk)
     )
@@ -262,7 +262,7 @@ def approve(submission: Submission, *, actor) -> Submission:
 def reopen(submission: Submission, *, actor, reason: str) -> Submission:
     """Unlock an approved form for corrections; its values stay in the store until approved
     again."""
-    _require(actor, "approve", submission.unit)
+    require(actor, "approve", submission.unit)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.APPROVED:
         raise SubmissionRefused(_("Only an approved form can be reopened."))
