@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("universalization.urls")),
     path("", include("universalization.register_urls")),
+    path("", include("collection.task_urls")),
 ]
