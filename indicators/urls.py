@@ -6,6 +6,12 @@ from indicators import views
 
 urlpatterns = [
     path("units/<str:code>/dashboard/", views.dashboard, name="dashboard"),
+    path("units/<str:code>/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path(
+        "units/<str:code>/targets/<int:target_id>.xlsx",
+        views.breakdown_xlsx,
+        name="target_breakdown_xlsx",
+    ),
     path(
         "units/<str:code>/targets/<int:target_id>/", views.target_breakdown, name="target_breakdown"
     ),

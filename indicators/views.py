@@ -9,8 +9,11 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 
+from core import xlsx
 from core.access import can, get_unit_or_404
+from indicators import exports
 from indicators.models import DataValue, Disaggregation
 from indicators.queries import (
     STATUS_LABELS,
@@ -151,6 +154,36 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
     rows = breakdown(context["target"], context["unit"], context["year"])
     context |= {"rows": rows, "chart": _chart(context["target"], rows)}
     return render(request, "indicators/breakdown.html", context)
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.xlsx"'
+    return response
+
+
+@login_required
+def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The dashboard's table of targets as a spreadsheet, for the plan and year asked."""
+    unit = get_unit_or_404(request.user, code)
+    plans = list(plans_for_unit(unit))
+    plan = next(
+        (p for p in plans if p.code == request.GET.get("plan")), plans[0] if plans else None
+    )
+    if plan is None:
+        raise Http404
+    year = _year(request, years_with_data(plan, unit), plan)
+    sheet = exports.dashboard_sheet(unit, plan, year, evaluate_plan(plan, unit, year))
+    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{year}")
+
+
+@login_required
+def breakdown_xlsx(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    """A target's breakdown by the units below, as a spreadsheet."""
+    context = _target_context(request, code, target_id)
+    unit, target, year = context["unit"], context["target"], context["year"]
+    sheet = exports.breakdown_sheet(unit, target, year, breakdown(target, unit, year))
+    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{target.code}-{year}")
 
 
 @login_required

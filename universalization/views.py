@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core import xlsx
 from core.access import can, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
 from units.tree import units_for_period, with_predecessors
@@ -163,7 +164,7 @@ def persons(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _xlsx(data: bytes, unit: OrgUnit, year: int, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=tables.XLSX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", unit.code)
     response["Content-Disposition"] = f'attachment; filename="pcgd-{safe}-{year}-{name}.xlsx"'
     return response
@@ -178,7 +179,7 @@ def persons_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     sheet = tables.persons_sheet(unit, year, title, context["persons"])
     _log(request, unit, PersonAccess.Action.EXPORT, context["what"], len(sheet.rows))
     suffix = f"{rate.code}-{'counted' if context['meeting'] else 'missing'}"
-    return _xlsx(tables.render([sheet]), unit, year, suffix)
+    return _xlsx(xlsx.render([sheet]), unit, year, suffix)
 
 
 @login_required
@@ -189,7 +190,7 @@ def tables_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     sheets = tables.birth_year_sheets(unit, communes, year, current_rules())
     rows = sum(len(s.rows) for s in sheets)
     _log(request, unit, PersonAccess.Action.EXPORT, f"statistical tables, {year}", rows)
-    return _xlsx(tables.render(sheets), unit, year, "tables")
+    return _xlsx(xlsx.render(sheets), unit, year, "tables")
 
 
 @login_required
@@ -210,4 +211,4 @@ def standards_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             unit, year, tables.commune_rows(communes, evaluation, flags, rules),
             tables.district_summaries(evaluation, parents, rules), rules,
         )  # fmt: skip
-    return _xlsx(tables.render(sheets), unit, year, "standards")
+    return _xlsx(xlsx.render(sheets), unit, year, "standards")

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core import xlsx
 from universalization import tables
 from universalization.models import Household, Person, PersonAccess
 from universalization.queries import current_rules, population_q
@@ -21,7 +22,7 @@ def workbook(client, user, name: str, code: str, year: int = 2020):
     client.force_login(user)
     response = client.get(reverse(f"universalization:{name}", args=[code]) + f"?year={year}")
     assert response.status_code == 200
-    assert response["Content-Type"] == tables.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == xlsx.XLSX_CONTENT_TYPE
     return response, load_workbook(io.BytesIO(response.content))
 
 
@@ -146,9 +147,9 @@ def test_a_districts_standards_workbook_has_communes_and_a_summary(client, regis
 
 def test_sheet_titles_are_valid_and_unique():
     taken: set[str] = set()
-    assert tables.sheet_title("A/B:C", taken) == "A-B-C"
-    assert tables.sheet_title("a/b:c", taken) == "a-b-c (2)"
-    assert len(tables.sheet_title("x" * 40, taken)) == 31
+    assert xlsx.sheet_title("A/B:C", taken) == "A-B-C"
+    assert xlsx.sheet_title("a/b:c", taken) == "a-b-c (2)"
+    assert len(xlsx.sheet_title("x" * 40, taken)) == 31
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
