@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from api import pcgd, views
+from collection import api as collection_api
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")
@@ -31,6 +32,41 @@ urlpatterns = [
     path("pcgd/persons/", pcgd.PersonList.as_view(), name="api-pcgd-persons"),
     path(
         "values/<int:value_id>/history/", views.ValueHistoryList.as_view(), name="api-value-history"
+    ),
+    path(
+        "collection/submissions/",
+        collection_api.SubmissionList.as_view(),
+        name="api-submission-list",
+    ),
+    path(
+        "collection/submissions/<int:pk>/",
+        collection_api.SubmissionDetail.as_view(),
+        name="api-submission",
+    ),
+    path(
+        "collection/submissions/<int:pk>/entries/",
+        collection_api.SubmissionEntries.as_view(),
+        name="api-submission-entries",
+    ),
+    path(
+        "collection/submissions/<int:pk>/submit/",
+        collection_api.SubmissionSubmit.as_view(),
+        name="api-submission-submit",
+    ),
+    path(
+        "collection/submissions/<int:pk>/approve/",
+        collection_api.SubmissionApprove.as_view(),
+        name="api-submission-approve",
+    ),
+    path(
+        "collection/submissions/<int:pk>/return/",
+        collection_api.SubmissionReturn.as_view(),
+        name="api-submission-return",
+    ),
+    path(
+        "collection/submissions/<int:pk>/reopen/",
+        collection_api.SubmissionReopen.as_view(),
+        name="api-submission-reopen",
     ),
     *router.urls,
 ]

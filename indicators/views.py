@@ -31,11 +31,15 @@ from units.models import OrgUnit
 
 
 def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
-    """The year asked for, else the latest year with data, else the plan's last year."""
+    """The year asked for, else the plan's latest year with data (data of years after a plan
+    ended, such as a later reporting round, do not move its dashboard), else its last year."""
     asked = request.GET.get("year", "")
     if asked.isdigit() and 1900 <= int(asked) <= 2200:
         return int(asked)
-    return years[-1] if years else min(plan.end_year, datetime.date.today().year)
+    in_plan = [y for y in years if plan.start_year <= y <= plan.end_year]
+    if in_plan or years:
+        return (in_plan or years)[-1]
+    return min(plan.end_year, datetime.date.today().year)
 
 
 def _year_choices(years: list[int], plan: Plan, year: int) -> list[int]:

@@ -10,9 +10,7 @@ services.load_register do the rest, all or nothing.
 from __future__ import annotations
 
 import csv
-import datetime
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import spreadsheets
 from units.models import OrgUnit
 
 from . import services
@@ -31,9 +30,8 @@ from .exchange import COMMUNE_COLUMNS, PERSON_COLUMNS, YEAR_COLUMNS, Errors, Exc
 from .models import Household, Person
 from .queries import disadvantaged_in
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what an upload may weigh
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # what its zip may unpack to (zip bombs)
-ZIP_SIGNATURE = b"PK\x03\x04"
+MAX_UPLOAD_BYTES = spreadsheets.MAX_UPLOAD_BYTES
+MAX_UNCOMPRESSED_BYTES = spreadsheets.MAX_UNCOMPRESSED_BYTES
 COMMUNES_SHEET, PERSONS_SHEET = "communes", "persons"
 LAST_ROW = 1048576
 BATCH = 2000
@@ -205,45 +203,26 @@ def _refused(name: str, message: str, value: str = "") -> WorkbookRefused:
     return WorkbookRefused([RowError(name, 0, "", value, message)])
 
 
-def _megabytes(size: int) -> int:
-    return size // (1024 * 1024)
-
-
 def check_size(upload) -> None:
-    if upload.size > MAX_UPLOAD_BYTES:
-        message = _("the file is larger than %(limit)s MB.") % {
-            "limit": _megabytes(MAX_UPLOAD_BYTES)
-        }
-        raise _refused(upload.name, message)
+    try:
+        spreadsheets.check_size(upload.size, MAX_UPLOAD_BYTES)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise _refused(upload.name, refused.message) from refused
 
 
 def check_workbook(path: Path, name: str) -> None:
     """Refuse what is not an .xlsx before openpyxl opens it: zip signature and zip bombs."""
-    not_xlsx = _("this file is not an Excel workbook (.xlsx).")
-    with path.open("rb") as handle:
-        if handle.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
-            raise _refused(name, not_xlsx)
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise _refused(name, not_xlsx) from error
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        message = _("the workbook unpacks to more than %(limit)s MB; it is refused.")
-        raise _refused(name, message % {"limit": _megabytes(MAX_UNCOMPRESSED_BYTES)})
+        spreadsheets.check_zip(path, MAX_UNCOMPRESSED_BYTES)
+    except spreadsheets.SpreadsheetRefused as refused:
+        raise _refused(name, refused.message) from refused
 
 
 def _text(value) -> str:
     """A cell as the exchange reader reads it: 2015.0 is "2015", TRUE is "yes", one line."""
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return YES_NO[0 if value else 1]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return " ".join(str(value).splitlines())
+    return spreadsheets.cell_text(value)
 
 
 def _fit(texts: list[str], width: int) -> list[str]:
@@ -258,12 +237,9 @@ def _check_cells(sheet: str, number: int, cells, formulas, header: list[str], er
     for index, formula in enumerate(formulas):
         cell = cells[index] if index < len(cells) else None
         column = header[index] if index < len(header) else get_column_letter(index + 1)
-        if formula.data_type == "f" and (cell is None or cell.value is None):
-            message = _("the cell holds a formula without a computed value: type the value, "
-                        "or open the file in Excel, save it and upload it again.")  # fmt: skip
-            errors.add(sheet, number, column, str(formula.value)[:80], message)
-        elif cell is not None and cell.data_type == "e":
-            errors.add(sheet, number, column, str(cell.value), _("the cell holds an Excel error."))
+        problem = spreadsheets.formula_problem(cell, formula)
+        if problem:
+            errors.add(sheet, number, column, *problem)
 
 
 def _sheet_rows(values_ws, formulas_ws, sheet: str, errors: Errors) -> Iterator[list[str]]:
@@ -317,10 +293,7 @@ def workbook_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]
 
 
 def _save(upload, path: Path) -> Path:
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
+    return spreadsheets.save_upload(upload, path)
 
 
 def import_workbook(upload, *, year: int, actor) -> services.ImportResult:

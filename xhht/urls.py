@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("universalization.urls")),
     path("", include("universalization.register_urls")),
+    path("", include("collection.urls")),
     path("", include("collection.task_urls")),
+    path("", include("collection.excel_urls")),
 ]

@@ -54,7 +54,8 @@ def elements_of(code: str) -> set[str]:
 
 def test_it_loads_three_yearly_periods(demo):
     periods = {p.code: p for p in Period.objects.all()}
-    assert sorted(periods) == ["2018", "2019", "2020"]
+    # 2021 is the period of the demo's reporting round (collection/demo.py), not of figures.
+    assert sorted(periods) == ["2018", "2019", "2020", "2021"]
     assert (periods["2020"].start_date.isoformat(), periods["2020"].end_date.isoformat()) == (
         "2020-01-01",
         "2020-12-31",
@@ -83,16 +84,21 @@ def test_every_body_reports_its_officials_and_departments_their_district_officia
 
 
 def test_the_values_are_demo_values_no_part_exceeds_its_whole_and_the_sizes_are_plausible(demo):
-    # Only the synthetic register's 2020 figures are computed; the rest is demo data.
+    # Only the synthetic register's 2020 figures are computed, and the one commune form the
+    # demo round approves for 2021 is entered (collection/demo.py); the rest is demo data.
     computed = DataValue.objects.exclude(source=DataValue.Source.DEMO)
-    assert set(computed.values_list("source", "period__code")) == {("computed", "2020")}
+    assert set(computed.values_list("source", "period__code")) == {
+        ("computed", "2020"),
+        ("entered", "2021"),
+    }
     persons = {
         (v.unit_id, v.period_id, v.sex, v.age_band): v.value
         for v in DataValue.objects.filter(element__code="persons")
     }
     literate = DataValue.objects.filter(element__code="literate_persons")
-    # 12 communes × 3 years × (F, M) × 2 age bands, plus the register's unknown-sex rows in 2020
-    assert literate.count() == len(persons) == 12 * 3 * 4 + 12 * 2
+    # 12 communes × 3 years × (F, M) × 2 age bands, plus the register's unknown-sex rows in 2020,
+    # plus the approved 2021 form of one commune: (F, M) × 2 age bands
+    assert literate.count() == len(persons) == 12 * 3 * 4 + 12 * 2 + 4
     for v in literate:
         assert v.value <= persons[(v.unit_id, v.period_id, v.sex, v.age_band)]
     in_2019 = DataValue.objects.filter(

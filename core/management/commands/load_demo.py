@@ -82,7 +82,23 @@ class Command(BaseCommand):
             from universalization.demo import load_demo_register
 
             load_demo_register(spec["register"], spec["sizes"], spec["seed"])
+        if "collection" in spec:
+            self._load_collection(spec["collection"], selected, spec["seed"], verbosity)
         return result
+
+    def _load_collection(self, spec: Mapping, selected: Mapping, seed: str, verbosity: int) -> None:
+        """The data sets, then a reporting round with forms in each state (collection/demo.py)."""
+        from collection.demo import load_demo_round
+
+        file = Path(settings.BASE_DIR) / spec["file"]
+        call_command("load_datasets", str(file), stdout=self.stdout, verbosity=verbosity)
+        opened = load_demo_round(spec, selected, seed)
+        if opened is None:
+            message = _("Reporting round %(code)s already exists; it was left as it is.")
+            self.stdout.write(message % {"code": spec["code"]})
+            return
+        message = _("Reporting round “%(name)s” opened: %(forms)d forms due.")
+        self.stdout.write(message % {"name": opened["round"].name, "forms": opened["forms"]})
 
 
 def ensure_users(users: Mapping, selected: Mapping[str, list[str]]) -> int:

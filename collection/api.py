@@ -1,0 +1,305 @@
+"""The API of submissions: read them, save their values, submit, approve, return, reopen.
+
+Every write calls collection.services, like the forms: same scope, validation and version
+check. A submission outside the user's scope answers 404 (as does a write the user's role
+may not make); a stale version 409; values that are no number, or a refused step, 400.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import filters
+from api.views import AUTHENTICATION, Scoped, _param
+from core.access import units_visible_to
+from core.numbers import NotANumber, parse_number
+
+from . import services
+from .excel import number_text
+from .forms_spec import cells_of
+from .models import Submission
+from .validation import Key, Problem
+
+# --- serializers ------------------------------------------------------------------------
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    round = serializers.CharField(source="round.code", read_only=True)
+    data_set = serializers.CharField(source="data_set.code", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Plain text, not an enum: "status" names other choice sets in the schema already.
+    status = serializers.CharField(
+        read_only=True, help_text="draft, submitted, returned or approved"
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["id", "round", "data_set", "unit", "unit_name", "status", "version", "due_on",
+                  "submitted_at", "comment"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ValueSerializer(serializers.Serializer):
+    element = serializers.CharField(help_text="Code of the data element")
+    sex = serializers.CharField(required=False, allow_blank=True, default="")
+    age_band = serializers.CharField(required=False, allow_blank=True, default="")
+    value = serializers.JSONField(
+        allow_null=True, help_text='A number, or text as typed ("1.234,5"); null or "" is empty'
+    )
+    explanation = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProblemSerializer(serializers.Serializer):
+    element = serializers.CharField(allow_null=True)
+    sex = serializers.CharField(allow_null=True)
+    age_band = serializers.CharField(allow_null=True)
+    severity = serializers.ChoiceField(["hard", "soft"])
+    rule = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    values = ValueSerializer(many=True, help_text="Every cell of the form; value null if empty")
+    problems = ProblemSerializer(many=True, help_text="Rules the values break")
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "values", "problems"]
+
+
+class EntriesSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version the client read")
+    values = ValueSerializer(many=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version the client read")
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    problems = ProblemSerializer(many=True, required=False)
+    unreadable = ValueSerializer(many=True, required=False)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def visible_submissions(user) -> QuerySet[Submission]:
+    units = units_visible_to(user)
+    return Submission.objects.filter(unit__in=units).select_related("round", "data_set", "unit")
+
+
+def submission_or_404(user, pk: int) -> Submission:
+    submission = visible_submissions(user).select_related("round__period").filter(pk=pk).first()
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def _problem(problem: Problem) -> dict:
+    element, sex, band = problem.key or (None, None, None)
+    return {"element": element, "sex": sex, "age_band": band, "severity": problem.severity,
+            "rule": problem.rule, "message": problem.message}  # fmt: skip
+
+
+def detail(submission: Submission, problems: list[Problem] | None = None) -> dict:
+    entries = {
+        (e.element.code, e.sex, e.age_band): e for e in submission.entries.select_related("element")
+    }
+    values = []
+    for cell in cells_of(submission.data_set):
+        entry = entries.get(cell.key)
+        element, sex, band = cell.key
+        values.append({"element": element, "sex": sex, "age_band": band,
+                       "value": entry.value if entry else None,
+                       "explanation": entry.explanation if entry else ""})  # fmt: skip
+    if problems is None:
+        problems = services.problems_of(submission)
+    payload = SubmissionSerializer(submission).data
+    return payload | {"values": values, "problems": [_problem(p) for p in problems]}
+
+
+def refusal(refused: services.SubmissionRefused) -> Response:
+    if isinstance(refused, services.NotAllowed):
+        raise Http404
+    code = status.HTTP_409_CONFLICT if refused.stale else status.HTTP_400_BAD_REQUEST
+    body = {"detail": str(refused), "problems": [_problem(p) for p in refused.problems]}
+    return Response(body, status=code)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, int | float):
+        return number_text(Decimal(str(value)))
+    return str(value)
+
+
+def typed_values(submission: Submission, rows: list[dict]):
+    """{Key: text}, {Key: explanation} and the rows that are unknown or no number."""
+    known = {c.key for c in cells_of(submission.data_set)}
+    typed: dict[Key, str] = {}
+    explanations: dict[Key, str] = {}
+    bad = []
+    for row in rows:
+        key = (row["element"], row.get("sex") or "", row.get("age_band") or "")
+        try:
+            text = _as_text(row.get("value"))
+            parse_number(text)
+        except NotANumber:
+            bad.append(row | {"explanation": _("not a number")})
+            continue
+        if key not in known:
+            bad.append(row | {"explanation": _("no such cell in this data set")})
+            continue
+        typed[key] = text
+        if "explanation" in row:
+            explanations[key] = row["explanation"]
+    return typed, explanations, bad
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="Submissions of a round that the user may see",
+    parameters=[_param("round", str, "Code of the reporting round", required=True)],
+)
+class SubmissionList(Scoped, generics.ListAPIView):
+    """What each unit owes in the round, its status and version, ordered by the tree."""
+
+    serializer_class = SubmissionSerializer
+    queryset = Submission.objects.none()
+
+    def rows(self) -> QuerySet[Submission]:
+        code = filters.require(self.request, "round")["round"]
+        rows = visible_submissions(self.request.user).filter(round__code=code)
+        return rows.order_by("unit__path", "data_set__code")
+
+
+class SubmissionView(APIView):
+    authentication_classes = AUTHENTICATION
+
+    def done(self, submission: Submission) -> Response:
+        fresh = submission_or_404(self.request.user, submission.pk)
+        return Response(detail(fresh))
+
+
+class SubmissionDetail(SubmissionView):
+    @extend_schema(summary="One submission: its values, problems, version and status",
+                   responses=SubmissionDetailSerializer)  # fmt: skip
+    def get(self, request, pk: int) -> Response:
+        return Response(detail(submission_or_404(request.user, pk)))
+
+
+class SubmissionEntries(SubmissionView):
+    @extend_schema(
+        summary="Save values of a draft or returned submission (all or none)",
+        description="version: the one read; a newer one answers 409 and nothing is saved. "
+        "Values that are no number answer 400 and nothing is saved. Values may break rules "
+        "(the answer lists the problems): they block only the submission.",
+        request=EntriesSerializer,
+        responses={
+            200: SubmissionDetailSerializer,
+            400: RefusalSerializer,
+            409: RefusalSerializer,
+        },  # fmt: skip
+    )
+    def put(self, request, pk: int) -> Response:
+        submission = submission_or_404(request.user, pk)
+        body = EntriesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        typed, explanations, bad = typed_values(submission, body.validated_data["values"])
+        if bad:
+            message = _("Nothing was saved: some values are no number or no cell of the form.")
+            return Response({"detail": message, "unreadable": bad}, status=400)
+        try:
+            result = services.save_entries(
+                submission, typed, explanations, actor=request.user,
+                expected_version=body.validated_data["version"],
+            )  # fmt: skip
+        except services.SubmissionRefused as refused:
+            return refusal(refused)
+        return Response(detail(result.submission, result.problems))
+
+
+class SubmissionSubmit(SubmissionView):
+    @extend_schema(summary="Submit to the office", request=VersionSerializer,
+                   responses={200: SubmissionDetailSerializer, 400: RefusalSerializer,
+                              409: RefusalSerializer})  # fmt: skip
+    def post(self, request, pk: int) -> Response:
+        submission = submission_or_404(request.user, pk)
+        body = VersionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = services.submit(
+                submission, actor=request.user, expected_version=body.validated_data.get("version")
+            )
+        except services.SubmissionRefused as refused:
+            return refusal(refused)
+        return self.done(done)
+
+
+class SubmissionApprove(SubmissionView):
+    @extend_schema(summary="Approve a submitted submission (the office)", request=None,
+                   responses={200: SubmissionDetailSerializer, 400: RefusalSerializer})  # fmt: skip
+    def post(self, request, pk: int) -> Response:
+        submission = submission_or_404(request.user, pk)
+        try:
+            done = services.approve(submission, actor=request.user)
+        except services.SubmissionRefused as refused:
+            return refusal(refused)
+        return self.done(done)
+
+
+class SubmissionReturn(SubmissionView):
+    @extend_schema(summary="Return a submitted submission with a comment (the office)",
+                   request=CommentSerializer,
+                   responses={200: SubmissionDetailSerializer, 400: RefusalSerializer})  # fmt: skip
+    def post(self, request, pk: int) -> Response:
+        submission = submission_or_404(request.user, pk)
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = services.return_submission(
+                submission, actor=request.user, comment=body.validated_data["comment"]
+            )
+        except services.SubmissionRefused as refused:
+            return refusal(refused)
+        return self.done(done)
+
+
+class SubmissionReopen(SubmissionView):
+    @extend_schema(summary="Reopen an approved submission with a reason (the office)",
+                   request=ReasonSerializer,
+                   responses={200: SubmissionDetailSerializer, 400: RefusalSerializer})  # fmt: skip
+    def post(self, request, pk: int) -> Response:
+        submission = submission_or_404(request.user, pk)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = services.reopen(
+                submission, actor=request.user, reason=body.validated_data["reason"]
+            )
+        except services.SubmissionRefused as refused:
+            return refusal(refused)
+        return self.done(done)
