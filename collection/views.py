@@ -35,7 +35,7 @@ from .forms import (
     unreadable_problems,
 )
 from .forms_spec import cells_of, previous_values
-from .models import Entry, ReportingRound, Submission
+from .models import DataSet, Entry, ReportingRound, Submission
 
 Status = Submission.Status
 DONE = (Status.SUBMITTED, Status.APPROVED)
@@ -398,7 +398,9 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     timeliness = [(k, label, by_time.get(k, 0)) for k, label in TIMELINESS_LABELS.items()]
     context = {"round": round_, "unit": round_.owner, "rows": rows, "counts": counts,
                "timeliness": timeliness, "chart": chart, "total": len(rows),
-               "can_review": can(request.user, "approve", round_.owner)}  # fmt: skip
+               "can_review": can(request.user, "approve", round_.owner),
+               "data_sets": DataSet.objects.filter(
+                   pk__in={row["submission"].data_set_id for row in rows})}  # fmt: skip
     return render(request, "collection/round.html", context)
 
 
