@@ -7,7 +7,6 @@ scope is a 404, and so is a write the user may not make.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -19,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
+from core import xlsx
 from core.access import can, get_unit_or_404, units_visible_to
 from indicators.models import DataElement
 from plans.models import Target
@@ -51,7 +50,6 @@ TIMELINESS_LABELS = {
     "missing": gettext_lazy("Not submitted"),
     "overdue": gettext_lazy("Not submitted, overdue"),
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- reads ------------------------------------------------------------------------------
@@ -409,21 +407,24 @@ def reminders_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """Units that have not submitted (or were sent back), with the due date and days late."""
     round_ = _round_or_404(request.user, pk)
     today = timezone.localdate()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Reminders")[:31]
-    sheet.append([_("Unit code"), _("Unit"), _("Data set"), _("State"), _("Due date"),
-                  _("Days late")])  # fmt: skip
+    sheet = xlsx.Sheet(
+        title=_("Reminders"),
+        heading=[round_.name, round_.owner.display_name],
+        columns=[
+            (_("Unit code"), 12),
+            (_("Unit"), 36),
+            (_("Data set"), 36),
+            (_("State"), 14),
+            (_("Due date"), 12),
+            (_("Days late"), 10),
+        ],  # fmt: skip
+        number_formats={4: "DD/MM/YYYY"},
+    )
     pending = round_.submissions.exclude(status__in=DONE).select_related("unit", "data_set")
     for s in pending.order_by("unit__path", "data_set"):
         late = max((today - s.due_on).days, 0)
-        sheet.append([s.unit.code, s.unit.name, s.data_set.name, str(STATUS_LABELS[s.status]),
-                      s.due_on, late])  # fmt: skip
-        sheet.cell(row=sheet.max_row, column=5).number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEF", (12, 36, 36, 14, 12, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        sheet.rows.append([s.unit.code, s.unit.name, s.data_set.name,
+                           str(STATUS_LABELS[s.status]), s.due_on, late])  # fmt: skip
+    response = HttpResponse(xlsx.render([sheet]), content_type=xlsx.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="nhac-nho-{round_.code}.xlsx"'
     return response
