@@ -85,6 +85,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pcgd_run.py
+	$(BIN)/python benchmarks/collection_run.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

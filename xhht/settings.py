@@ -133,6 +133,10 @@ FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# A change reason is the comment of a return, a reopening or a value's explanation: text of
+# any length (the default column holds 100 characters, which PostgreSQL enforces).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Uploaded evidence files; served only through views that check the user's scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -110,3 +110,13 @@ def test_a_reporter_cannot_approve_nor_write_another_communes_form(world, collec
         services.approve(submission, actor=reporter)
     with pytest.raises(services.NotAllowed):
         services.approve(submission, actor=world.users.unit_reporter)
+
+
+def test_a_long_comment_is_kept_whole_in_the_history(world, collection):
+    reporter, office = world.users.commune_reporter, world.users.district_admin
+    submission = collection.submissions["C-A1"]
+    services.save_entries(submission, {P: "1000", L: "990"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    comment = "Đề nghị xã rà soát lại số người biết chữ theo phiếu điều tra hộ gia đình " * 3
+    services.return_submission(submission, actor=office, comment=comment)
+    assert submission.history.latest().history_change_reason == comment.strip()
