@@ -24,7 +24,7 @@ from core.numbers import NotANumber, parse_number
 
 from . import services
 from .excel import number_text
-from .forms_spec import cells_of
+from .forms_spec import FormSpec, form_spec
 from .models import Submission
 from .validation import Key, Problem
 
@@ -119,19 +119,22 @@ def _problem(problem: Problem) -> dict:
             "rule": problem.rule, "message": problem.message}  # fmt: skip
 
 
-def detail(submission: Submission, problems: list[Problem] | None = None) -> dict:
+def detail(
+    submission: Submission, problems: list[Problem] | None = None, spec: FormSpec | None = None
+) -> dict:
+    spec = spec or form_spec(submission.data_set)
     entries = {
         (e.element.code, e.sex, e.age_band): e for e in submission.entries.select_related("element")
     }
     values = []
-    for cell in cells_of(submission.data_set):
+    for cell in spec.cells:
         entry = entries.get(cell.key)
         element, sex, band = cell.key
         values.append({"element": element, "sex": sex, "age_band": band,
                        "value": entry.value if entry else None,
                        "explanation": entry.explanation if entry else ""})  # fmt: skip
     if problems is None:
-        problems = services.problems_of(submission)
+        problems = services.problems_of(submission, spec=spec)
     payload = SubmissionSerializer(submission).data
     return payload | {"values": values, "problems": [_problem(p) for p in problems]}
 
@@ -154,9 +157,9 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def typed_values(submission: Submission, rows: list[dict]):
+def typed_values(rows: list[dict], spec: FormSpec):
     """{Key: text}, {Key: explanation} and the rows that are unknown or no number."""
-    known = {c.key for c in cells_of(submission.data_set)}
+    known = spec.keys
     typed: dict[Key, str] = {}
     explanations: dict[Key, str] = {}
     bad = []
@@ -228,18 +231,19 @@ class SubmissionEntries(SubmissionView):
         submission = submission_or_404(request.user, pk)
         body = EntriesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        typed, explanations, bad = typed_values(submission, body.validated_data["values"])
+        spec = form_spec(submission.data_set)
+        typed, explanations, bad = typed_values(body.validated_data["values"], spec)
         if bad:
             message = _("Nothing was saved: some values are no number or no cell of the form.")
             return Response({"detail": message, "unreadable": bad}, status=400)
         try:
             result = services.save_entries(
                 submission, typed, explanations, actor=request.user,
-                expected_version=body.validated_data["version"],
+                expected_version=body.validated_data["version"], spec=spec,
             )  # fmt: skip
         except services.SubmissionRefused as refused:
             return refusal(refused)
-        return Response(detail(result.submission, result.problems))
+        return Response(detail(result.submission, result.problems, spec))
 
 
 class SubmissionSubmit(SubmissionView):

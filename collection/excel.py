@@ -20,7 +20,7 @@ from core.access import can
 from core.numbers import NotANumber, parse_number
 
 from . import services
-from .forms_spec import Cell, cells_of
+from .forms_spec import Cell, FormSpec, cells_of, form_spec
 from .models import DataSet, Entry, ReportingRound, Submission
 from .validation import Key
 
@@ -317,11 +317,16 @@ class _Rollback(Exception):
 
 def _save_all(parse: _Parse, actor) -> ImportResult:
     result = ImportResult()
+    specs: dict[int, FormSpec] = {}  # the data set's cells and rules, read once per file
     try:
         with transaction.atomic():
             for number, (submission, typed) in sorted(parse.rows.items()):
+                if submission.data_set_id not in specs:
+                    specs[submission.data_set_id] = form_spec(submission.data_set)
+                spec = specs[submission.data_set_id]
                 try:
-                    result.results.append(services.save_entries(submission, typed, actor=actor))
+                    saved = services.save_entries(submission, typed, actor=actor, spec=spec)
+                    result.results.append(saved)
                 except services.SubmissionRefused as refused:
                     parse.add(number, 0, submission.unit.code, str(refused))
             if parse.errors:

@@ -44,6 +44,22 @@ def cells_of(data_set: DataSet) -> list[Cell]:
     return cells
 
 
+@dataclass(frozen=True)
+class FormSpec:
+    """A data set's cells and rules, read once and passed along a request's steps."""
+
+    cells: list[Cell]
+    rules: list[Rule]
+
+    @property
+    def keys(self) -> set[Key]:
+        return {c.key for c in self.cells}
+
+
+def form_spec(data_set: DataSet) -> FormSpec:
+    return FormSpec(cells_of(data_set), rules_of(data_set))
+
+
 def rules_of(data_set: DataSet) -> list[Rule]:
     return [
         Rule(

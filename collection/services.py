@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.access import can
 from core.numbers import NotANumber, parse_number
@@ -23,7 +24,7 @@ from units.models import OrgUnit
 from units.tree import subtree_q, valid_on
 
 from . import validation
-from .forms_spec import cells_of, previous_values, rules_of
+from .forms_spec import FormSpec, form_spec, previous_values
 from .models import DataSet, Entry, ReportingRound, Submission
 from .validation import Key, Problem
 
@@ -133,13 +134,17 @@ def current_values(submission: Submission) -> dict[Key, object]:
     return {(e.element.code, e.sex, e.age_band): e.value for e in rows}
 
 
-def problems_of(submission: Submission, values: Mapping[Key, object] | None = None) -> list:
+def problems_of(
+    submission: Submission,
+    values: Mapping[Key, object] | None = None,
+    spec: FormSpec | None = None,
+) -> list:
     """Every problem of the submission's values (or of `values`), against last year's."""
-    cells = cells_of(submission.data_set)
+    spec = spec or form_spec(submission.data_set)
     values = current_values(submission) if values is None else values
-    codes = sorted({c.key[0] for c in cells})
+    codes = sorted({c.key[0] for c in spec.cells})
     last = previous_values(submission.unit, submission.round.period, codes)
-    return validation.check([c.field for c in cells], rules_of(submission.data_set), values, last)
+    return validation.check([c.field for c in spec.cells], spec.rules, values, last)
 
 
 @transaction.atomic
@@ -150,6 +155,7 @@ def save_entries(
     *,
     actor,
     expected_version: int | None = None,
+    spec: FormSpec | None = None,
 ) -> SaveResult:
     """Save a draft of the typed values (readable ones) and their explanations.
 
@@ -162,33 +168,40 @@ def save_entries(
         raise SubmissionRefused(_("This form is %(status)s and cannot be changed.")
                                 % {"status": submission.get_status_display()})  # fmt: skip
     _claim(submission, expected_version, actor)
-    known = {c.key for c in cells_of(submission.data_set)}
+    spec = spec or form_spec(submission.data_set)
+    known = spec.keys
     values, unreadable = _parse({k: v for k, v in typed.items() if k in known})
     explanations = {k: (v or "").strip() for k, v in (explanations or {}).items() if k in known}
     _write_entries(submission, values, explanations, actor)
     submission.save(update_fields=["updated_by", "updated_at"])
     merged = current_values(submission)
-    return SaveResult(submission, problems_of(submission, merged), unreadable)
+    return SaveResult(submission, problems_of(submission, merged, spec), unreadable)
 
 
 def _write_entries(submission, values, explanations, actor) -> None:
+    """Create and change the entries in two bulk writes, each with its history rows."""
     elements = dict(DataElement.objects.values_list("code", "pk"))
     existing = {(e.element.code, e.sex, e.age_band): e
                 for e in submission.entries.select_related("element")}  # fmt: skip
+    new, changed, now = [], [], timezone.now()
     for key in sorted(set(values) | set(explanations)):
         entry = existing.get(key)
         value = values.get(key, entry.value if entry else None)
         explanation = explanations.get(key, entry.explanation if entry else "")
         if entry is None:
-            if value is None and not explanation:
-                continue
-            entry = Entry(submission=submission, element_id=elements[key[0]], sex=key[1],
-                          age_band=key[2])  # fmt: skip
-        elif entry.value == value and entry.explanation == explanation:
-            continue
-        entry.value, entry.explanation, entry.updated_by = value, explanation, actor
-        entry._history_user = actor
-        entry.save()
+            if value is not None or explanation:
+                new.append(Entry(submission=submission, element_id=elements[key[0]],
+                                 sex=key[1], age_band=key[2], value=value,
+                                 explanation=explanation, updated_by=actor))  # fmt: skip
+        elif entry.value != value or entry.explanation != explanation:
+            entry.value, entry.explanation, entry.updated_by = value, explanation, actor
+            entry.updated_at = now
+            changed.append(entry)
+    if new:
+        bulk_create_with_history(new, Entry, default_user=actor)
+    if changed:
+        fields = ["value", "explanation", "updated_by", "updated_at"]
+        bulk_update_with_history(changed, Entry, fields, default_user=actor)
 
 
 def _transition(submission: Submission, status: str, actor, comment: str = "") -> Submission:
