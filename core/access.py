@@ -85,3 +85,8 @@ def home_unit(user) -> OrgUnit | None:
     if not roots:
         return None
     return min(roots, key=lambda u: (u.valid_to is not None, u.depth, u.path))
+
+
+def crumbs(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors the user may see, then the unit: the way back up the tree."""
+    return [a for a in OrgUnit.objects.get_ancestors(unit) if can(user, "view", a)] + [unit]

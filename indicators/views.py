@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from core import xlsx
-from core.access import can, get_unit_or_404
+from core.access import can, crumbs, get_unit_or_404
 from indicators import exports
 from indicators.models import DataValue, Disaggregation
 from indicators.queries import (
@@ -42,13 +42,14 @@ def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
     return min(plan.end_year, datetime.date.today().year)
 
 
+def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
+    """The plan asked for (?plan=code), else the unit's first plan."""
+    asked = request.GET.get("plan")
+    return next((p for p in plans if p.code == asked), plans[0] if plans else None)
+
+
 def _year_choices(years: list[int], plan: Plan, year: int) -> list[int]:
     return sorted(set(years) | set(range(plan.start_year, plan.end_year + 1)) | {year})
-
-
-def _crumbs(user, unit: OrgUnit) -> list[OrgUnit]:
-    """The unit's ancestors the user may see, then the unit: the way back up the tree."""
-    return [a for a in OrgUnit.objects.get_ancestors(unit) if can(user, "view", a)] + [unit]
 
 
 def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
@@ -88,10 +89,8 @@ def _by_group(rows: list[Evaluated]) -> list[tuple[object, list[Evaluated]]]:
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_or_404(request.user, code)
     plans = list(plans_for_unit(unit))
-    plan = next(
-        (p for p in plans if p.code == request.GET.get("plan")), plans[0] if plans else None
-    )
-    context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": _crumbs(request.user, unit)}
+    plan = _chosen_plan(request, plans)
+    context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": crumbs(request.user, unit)}
     context["children"] = OrgUnit.objects.get_children(unit).select_related("level")
     # A successor (đặc khu, 2025) breaks down through the units it came from.
     context["has_parts"] = unit.numchild > 0 or unit.successions_in.exists()
@@ -146,7 +145,7 @@ def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
         "target": target,
         "plan": target.plan,
         "year": year,
-        "crumbs": _crumbs(request.user, unit),
+        "crumbs": crumbs(request.user, unit),
         "total": evaluate_target(target, unit, year),
         "measured_through": _measured_through(unit, year),
     }
@@ -171,9 +170,7 @@ def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """The dashboard's table of targets as a spreadsheet, for the plan and year asked."""
     unit = get_unit_or_404(request.user, code)
     plans = list(plans_for_unit(unit))
-    plan = next(
-        (p for p in plans if p.code == request.GET.get("plan")), plans[0] if plans else None
-    )
+    plan = _chosen_plan(request, plans)
     if plan is None:
         raise Http404
     year = _year(request, years_with_data(plan, unit), plan)

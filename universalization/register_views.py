@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.access import can, get_unit_or_404
+from core.access import can, crumbs, get_unit_or_404
 from units.models import OrgUnit
 from units.tree import subtree_q
 
@@ -37,10 +37,6 @@ HISTORY_HIDDEN = ["version", "updated_at", "updated_by", "commune"]
 TEMPLATES = "universalization/register/"
 
 
-def _crumbs(user, unit: OrgUnit) -> list[OrgUnit]:
-    return [a for a in OrgUnit.objects.get_ancestors(unit) if can(user, "view", a)] + [unit]
-
-
 def _commune_or_404(request: HttpRequest, code: str, action: str = "view") -> OrgUnit:
     unit = get_unit_or_404(request.user, code, action)
     if unit.level is None or unit.level.code != COMMUNE_LEVEL:
@@ -50,7 +46,7 @@ def _commune_or_404(request: HttpRequest, code: str, action: str = "view") -> Or
 
 def _context(request: HttpRequest, unit: OrgUnit, **extra) -> dict:
     can_edit = can(request.user, "enter_data", unit)
-    return {"unit": unit, "crumbs": _crumbs(request.user, unit), "can_edit": can_edit} | extra
+    return {"unit": unit, "crumbs": crumbs(request.user, unit), "can_edit": can_edit} | extra
 
 
 def _households(unit: OrgUnit, search: str):

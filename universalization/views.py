@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import xlsx
-from core.access import can, get_unit_or_404, subtree_filter
+from core.access import can, crumbs, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
 from units.tree import units_for_period, with_predecessors
 
@@ -33,6 +33,7 @@ from .queries import (
 from .queries import persons_behind as persons_of_rate
 from .rules import RateDef
 from .rules import RuleSet as Rules
+from .services import record_person_access
 
 PER_PAGE = 100
 
@@ -89,13 +90,9 @@ def _communes(unit: OrgUnit, year: int) -> tuple[bool, list[OrgUnit]]:
     return False, communes
 
 
-def _crumbs(user, unit: OrgUnit) -> list[OrgUnit]:
-    return [a for a in OrgUnit.objects.get_ancestors(unit) if can(user, "view", a)] + [unit]
-
-
 def _base(request: HttpRequest, unit: OrgUnit, year: int, years: list[int]) -> dict:
-    crumbs = _crumbs(request.user, unit)
-    return {"unit": unit, "year": year, "years": years, "rules": current_rules(), "crumbs": crumbs}
+    return {"unit": unit, "year": year, "years": years, "rules": current_rules(),
+            "crumbs": crumbs(request.user, unit)}  # fmt: skip
 
 
 @login_required
@@ -147,7 +144,7 @@ def _persons_context(request: HttpRequest, code: str) -> dict:
 
 
 def _log(request: HttpRequest, unit: OrgUnit, action: str, what: str, rows: int) -> None:
-    PersonAccess.objects.create(user=request.user, unit=unit, action=action, what=what, rows=rows)
+    record_person_access(request.user, unit, action, what, rows)
 
 
 @login_required
