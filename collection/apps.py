@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CollectionConfig(AppConfig):
     name = "collection"
     verbose_name = _("Data collection")
+
+    def ready(self) -> None:
+        from core import landing
+
+        from .views import reports_due_page
+
+        landing.register_first_page(reports_due_page)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,6 +66,13 @@ def submissions_due(user):
         .select_related("round", "data_set", "unit")
         .order_by("-round__opens_on", "due_on", "unit__path")
     )
+
+
+def reports_due_page(user) -> str | None:
+    """On login, a reporter with a form waiting for their figures (a draft or a returned
+    one) lands on the list of reports due (registered in core.landing)."""
+    waiting = submissions_due(user).filter(status__in=[Status.DRAFT, Status.RETURNED])
+    return reverse("collection:index") if waiting.exists() else None
 
 
 def _timeliness(submission: Submission, today: datetime.date) -> str:

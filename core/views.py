@@ -1,5 +1,5 @@
-"""Pages of core: the home page sends each user to their own unit's dashboard (on login, a
-reporter with a report due goes to the list of reports first)."""
+"""Pages of core: the home page sends each user to their own unit's dashboard, or on login
+to a page an app registered in core.landing (a reporter's reports due)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core import landing
 from core.access import home_unit
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if _first_visit_with_reports_due(request):
-        return redirect("collection:index")
+    if not request.session.get("xhht_first_page_shown"):
+        # Once per session (i.e. on login): a page that needs the user now, such as the
+        # list of reports a reporter owes; later visits go to the dashboard.
+        request.session["xhht_first_page_shown"] = True
+        address = landing.first_page(request.user)
+        if address:
+            return redirect(address)
     unit = home_unit(request.user)
     if unit is None:
         return render(request, "core/no_unit.html")
     return redirect("dashboard", code=unit.code)
-
-
-# --- data collection: a reporter with a report to enter lands on the list of what is due --
-
-
-def _first_visit_with_reports_due(request: HttpRequest) -> bool:
-    """Once per session (i.e. on login): whether a form waits for the user's figures (a draft
-    or a returned one); later visits go to the dashboard as before."""
-    if request.session.get("xhht_reports_due_shown"):
-        return False
-    request.session["xhht_reports_due_shown"] = True
-    from collection.views import submissions_due  # the collection app's own read
-
-    return submissions_due(request.user).filter(status__in=["draft", "returned"]).exists()
