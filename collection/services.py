@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.access import can
 from core.numbers import NotANumber, parse_number
 from indicators.models import DataElement, DataValue, Period
-from indicators.services import record_value
+from indicators.services import record_value, remove_value
 from units.models import OrgUnit
 from units.tree import subtree_q, valid_on
 
@@ -261,6 +261,12 @@ def approve(submission: Submission, *, actor) -> Submission:
         raise SubmissionRefused(_("Only a submitted form can be approved."))
     for entry in submission.entries.select_related("element"):
         if entry.value is None:
+            # A figure cleared after a reopen: the value an earlier approval stored goes too.
+            remove_value(
+                unit=submission.unit, period=submission.round.period, element=entry.element,
+                sources=[DataValue.Source.ENTERED], actor=actor, sex=entry.sex,
+                age_band=entry.age_band, comment=entry.explanation,
+            )  # fmt: skip
             continue
         record_value(
             unit=submission.unit, period=submission.round.period, element=entry.element,
@@ -273,8 +279,8 @@ def approve(submission: Submission, *, actor) -> Submission:
 
 @transaction.atomic
 def reopen(submission: Submission, *, actor, reason: str) -> Submission:
-    """Unlock an approved form for corrections; its values stay in the store until approved
-    again."""
+    """Unlock an approved form for corrections; its values stay in the store until it is
+    approved again, when a figure cleared meanwhile leaves the store too."""
     require(actor, "approve", submission.unit)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.APPROVED:

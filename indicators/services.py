@@ -74,6 +74,33 @@ def record_value(
 
 
 @transaction.atomic
+def remove_value(
+    *,
+    unit,
+    period: Period,
+    element: DataElement,
+    sources: Iterable[str],
+    actor=None,
+    sex: str = "",
+    age_band: str = "",
+    comment: str = "",
+) -> bool:
+    """Delete one value if it came from one of `sources`; its history keeps the last value,
+    who removed it and why. Returns whether a value was removed."""
+    key = {"unit": unit, "period": period, "element": element, "sex": sex, "age_band": age_band}
+    row = DataValue.objects.select_for_update().filter(**key, source__in=list(sources)).first()
+    if row is None:
+        return False
+    row._history_user = actor
+    row._change_reason = comment
+    row.delete()
+    # Recomputed rather than decremented: a total with nothing left beneath it must go,
+    # or the unit above would show 0 instead of "no data".
+    subtree_totals.recompute(unit_ids={unit.pk}, period_ids={period.pk}, element_ids={element.pk})
+    return True
+
+
+@transaction.atomic
 def publish_values(values: Iterable[NewValue], *, source: str, actor=None) -> tuple[int, int]:
     """Idempotently store many values at once (imports, computed figures, demo data).
 

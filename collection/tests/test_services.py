@@ -8,7 +8,7 @@ import pytest
 
 from collection import services
 from collection.models import Submission
-from indicators.models import DataValue
+from indicators.models import DataValue, SubtreeTotal
 
 P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
 
@@ -120,3 +120,31 @@ def test_a_long_comment_is_kept_whole_in_the_history(world, collection):
     comment = "Đề nghị xã rà soát lại số người biết chữ theo phiếu điều tra hộ gia đình " * 3
     services.return_submission(submission, actor=office, comment=comment)
     assert submission.history.latest().history_change_reason == comment.strip()
+
+
+def test_a_figure_cleared_after_a_reopen_leaves_the_store_when_approved_again(world, collection):
+    reporter, office = world.users.commune_reporter, world.users.district_admin
+    submission = collection.submissions["C-A1"]
+    officials = ("officials", "", "")
+
+    def district_total():
+        above = SubtreeTotal.objects.filter(unit=world.tree.district_a, period__year=2020)
+        return above.filter(element__code="officials").values_list("total", flat=True).first()
+
+    before = district_total()
+    services.save_entries(submission, {P: "1000", L: "990", officials: "12"}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    services.approve(submission, actor=office)
+    stored = DataValue.objects.filter(unit=world.tree.commune_a1, element__code="officials")
+    assert stored.get().value == 12 and district_total() == (before or 0) + 12
+    services.reopen(submission, actor=office, reason="Số cán bộ nhập nhầm")
+    services.save_entries(submission, {officials: ""}, actor=reporter)
+    services.submit(submission, actor=reporter)
+    assert stored.exists()  # the approved value stays until the new one is approved
+    services.approve(submission, actor=office)
+    assert not stored.exists()
+    removed = DataValue.history.filter(unit=world.tree.commune_a1, element__code="officials")
+    assert removed.latest("history_date").history_type == "-"
+    assert removed.latest("history_date").history_user == office
+    # The district's total is back to what it was before the commune's figure.
+    assert district_total() == before

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import DataValue, SubtreeTotal
-from indicators.services import NewValue, publish_values, record_value
+from indicators.services import NewValue, publish_values, record_value, remove_value
 from indicators.subtree_totals import recompute
 from units.models import OrgUnit
 
@@ -48,7 +48,7 @@ writes = st.lists(
     st.tuples(
         st.sampled_from(["commune_a1", "commune_a2", "commune_b1", "education", "district_a"]),
         st.sampled_from([2019, 2020]),
-        st.integers(min_value=0, max_value=5000),
+        st.one_of(st.integers(min_value=0, max_value=5000), st.none()),  # None: removed
     ),
     min_size=1,
     max_size=8,
@@ -62,10 +62,12 @@ writes = st.lists(
 @given(writes=writes)
 def test_any_sequence_of_writes_keeps_the_totals_equal_to_the_sums(world, writes):
     for unit_name, year, value in writes:
-        record_value(
-            unit=getattr(world.tree, unit_name), period=world.ind.periods[year],
-            element=world.ind.officials, value=Decimal(value), source="entered",
-        )  # fmt: skip
+        where = {"unit": getattr(world.tree, unit_name), "period": world.ind.periods[year],
+                 "element": world.ind.officials}  # fmt: skip
+        if value is None:
+            remove_value(**where, sources=["entered", "demo", "imported"])
+        else:
+            record_value(**where, value=Decimal(value), source="entered")
     assert kept_totals() == sums_from_values()
 
 
@@ -91,3 +93,17 @@ def test_a_full_recompute_rebuilds_lost_totals(world):
     assert kept_totals() == expected
     assert recompute(unit_ids=[world.tree.commune_a1.pk]) > 0
     assert kept_totals() == expected
+
+
+@pytest.mark.django_db
+def test_a_removed_value_leaves_no_total_where_nothing_is_left_beneath(world):
+    ind, tree = world.ind, world.tree
+    where = {"unit": tree.commune_b1, "period": ind.periods[2020], "element": ind.officials_it}
+    record_value(**where, value=Decimal(3), source="entered")
+    above = SubtreeTotal.objects.filter(period=ind.periods[2020], element=ind.officials_it,
+                                        unit=tree.district_b)  # fmt: skip
+    assert above.get().total == 3
+    assert not remove_value(**where, sources=["imported"])  # another source's value is kept
+    assert remove_value(**where, sources=["entered"])
+    assert not above.exists()
+    assert kept_totals() == sums_from_values()
