@@ -238,6 +238,11 @@ class EvaluationSerializer(serializers.Serializer):
     num = number(allow_null=True, help_text="Numerator (for every-commune targets: communes met)")
     den = number(allow_null=True, help_text="Denominator (for every-commune targets: counted)")
     status = serializers.ChoiceField(choices=[s.value for s in Status], read_only=True)
+    provisional = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether figures submitted but not yet approved enter this figure "
+        "(only with provisional=1)",
+    )
 
 
 # --- the value store --------------------------------------------------------------------

@@ -27,7 +27,12 @@ from rest_framework.exceptions import ValidationError
 from api import filters, serializers
 from core.access import get_unit_or_404, units_visible_to
 from indicators.models import DataValue
-from indicators.queries import Evaluated, breakdown_targets, evaluate_plan, evaluate_target
+from indicators.queries import (
+    Evaluated,
+    breakdown_targets,
+    evaluate_targets,
+    provisional_overlay,
+)
 from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
 from units.models import OrgUnit, UnitSuccession
@@ -163,11 +168,18 @@ class TargetList(Scoped, generics.ListAPIView):
         _param("year", int, "The year evaluated", required=True),
         _param("target", int, "Only this target of the plan"),
         _param("breakdown", bool, "1: evaluate each child unit instead of the unit itself"),
+        _param(
+            "provisional",
+            bool,
+            "1: include figures submitted but not yet approved (rows they enter are marked "
+            "provisional)",
+        ),
     ],
 )
 class EvaluationList(Scoped, generics.ListAPIView):
     """Exactly the rows the dashboard shows (indicators.queries.evaluate_plan); with
-    breakdown=1, those of the breakdown page: one per child unit that has data."""
+    breakdown=1, those of the breakdown page: one per child unit that has data; with
+    provisional=1, the provisional figures the dashboard offers."""
 
     serializer_class = serializers.EvaluationSerializer
 
@@ -185,12 +197,13 @@ class EvaluationList(Scoped, generics.ListAPIView):
             targets = [t for t in targets if t.pk == target_id]
             if not targets:
                 raise ValidationError({"target": [_("This target is not part of this plan.")]})
+        overlay = None
+        if filters.flag(self.request, "provisional"):
+            overlay = provisional_overlay(targets, unit, year)
         if filters.flag(self.request, "breakdown"):
-            per_target = breakdown_targets(targets, unit, year)
+            per_target = breakdown_targets(targets, unit, year, overlay)
             return [row for target in targets for row in per_target[target.pk]]
-        if target_id is not None:
-            return [evaluate_target(targets[0], unit, year)]
-        return evaluate_plan(plan, unit, year)
+        return evaluate_targets(targets, unit, year, overlay)
 
 
 # --- the value store --------------------------------------------------------------------

@@ -8,7 +8,10 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from core import landing
+        from indicators import provisional as indicators_provisional
 
+        from .provisional import pending_values
         from .views import reports_due_page
 
         landing.register_first_page(reports_due_page)
+        indicators_provisional.register_source(pending_values)

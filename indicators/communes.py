@@ -16,6 +16,7 @@ from units.tree import outermost, valid_on
 from .aggregate import IndicatorSpec, Part, Totals, figure
 from .evaluation import CommuneCount
 from .models import Indicator
+from .provisional import Overlay
 from .sums import (
     element_ids_of,
     indicator_spec,
@@ -49,8 +50,11 @@ class CommuneFigures:
         }
 
 
-def commune_figures(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> CommuneFigures:
-    """The commune-level units standing for or inside `unit` at the end of each year.
+def commune_figures(
+    unit: OrgUnit, years: Sequence[int], element_ids: set[int], overlay: Overlay | None = None
+) -> CommuneFigures:
+    """The commune-level units standing for or inside `unit` at the end of each year (with
+    an overlay, their sums include the pending values).
 
     One query for the communes of all years and one grouped sum per tree depth.
     """
@@ -74,7 +78,9 @@ def commune_figures(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) 
         for year, roots in roots_by_year.items()
     }
     everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
-    totals = totals_per_unit(list(everyone.values()), years, element_ids, within=all_roots)
+    totals = totals_per_unit(
+        list(everyone.values()), years, element_ids, within=all_roots, overlay=overlay
+    )
     return CommuneFigures(communes_by_year, totals)
 
 

@@ -27,6 +27,7 @@ from .communes import (
     commune_counts,
     commune_figures,
     counted_in_sql,
+    units_for_period_union,
 )
 from .evaluation import (
     CommuneCount,
@@ -38,6 +39,7 @@ from .evaluation import (
     share_rule,
 )
 from .models import DataValue, Period
+from .provisional import Overlay, pending_under
 from .sums import (
     element_ids_of,
     indicator_spec,
@@ -70,6 +72,7 @@ class Evaluated:
     den: Decimal | None
     status: str
     trend: tuple[tuple[int, Decimal | None], ...]
+    provisional: bool = False  # values awaiting approval enter this year's figure
 
 
 def target_rule(target: Target) -> Rule:
@@ -102,8 +105,11 @@ def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
 # --- evaluation -------------------------------------------------------------------------
 
 
-def _evaluated(target, unit, year, figures: dict[int, Figure], status) -> Evaluated:
+def _evaluated(
+    target, unit, year, figures: dict[int, Figure], status, overlay: Overlay | None = None
+) -> Evaluated:
     current = figures.get(year, Figure(value=None))
+    element_ids = indicator_spec(target.indicator).element_ids
     return Evaluated(
         target=target,
         unit=unit,
@@ -113,17 +119,23 @@ def _evaluated(target, unit, year, figures: dict[int, Figure], status) -> Evalua
         den=current.den,
         status=str(status),
         trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
+        provisional=bool(overlay) and overlay.touches(element_ids, year),
     )
 
 
 def _unit_scope(
-    target: Target, unit: OrgUnit, year: int, totals: Totals, years: Sequence[int]
+    target: Target,
+    unit: OrgUnit,
+    year: int,
+    totals: Totals,
+    years: Sequence[int],
+    overlay: Overlay | None = None,
 ) -> Evaluated:
     """The target on the unit's own sums; the trend covers every period up to `year`."""
     spec = indicator_spec(target.indicator)
     figures = {y: figure(spec, totals, y) for y in years}
     status = evaluate(target_rule(target), values_only(figures), year)
-    return _evaluated(target, unit, year, figures, status)
+    return _evaluated(target, unit, year, figures, status, overlay)
 
 
 def _count_figure(counted: CommuneCount) -> Figure:
@@ -138,16 +150,28 @@ def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
 class _Communes:
     """What every-commune targets need for one unit, computed once and only when asked."""
 
-    def __init__(self, unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]) -> None:
-        self.unit, self.years, self.targets = unit, years, targets
+    def __init__(
+        self,
+        unit: OrgUnit,
+        years: Sequence[int],
+        targets: Sequence[Target],
+        overlay: Overlay | None = None,
+    ) -> None:
+        self.unit, self.years, self.targets, self.overlay = unit, years, targets, overlay
 
     @cached_property
     def figures(self) -> CommuneFigures:
-        return commune_figures(self.unit, self.years, element_ids_of(self.targets))
+        return commune_figures(self.unit, self.years, element_ids_of(self.targets), self.overlay)
+
+    def counted_in_sql(self, target: Target) -> bool:
+        # Pending values are not in the database's counts: provisional figures count in Python.
+        return not self.overlay and counted_in_sql(target)
 
     @cached_property
     def counts(self) -> dict[tuple[int, int], CommuneCount]:
-        return commune_counts(self.unit, self.years, [t for t in self.targets if counted_in_sql(t)])
+        return commune_counts(
+            self.unit, self.years, [t for t in self.targets if self.counted_in_sql(t)]
+        )
 
 
 def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes) -> Evaluated:
@@ -157,8 +181,9 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
         # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
-        return _evaluated(target, unit, year, figures, evaluate(rule, values_only(figures), year))
-    if counted_in_sql(target):
+        status = evaluate(rule, values_only(figures), year)
+        return _evaluated(target, unit, year, figures, status, communes.overlay)
+    if communes.counted_in_sql(target):
         empty = CommuneCount(0, 0, 0)
         figures = {
             y: _count_figure(communes.counts.get((target.pk, y), empty)) for y in communes.years
@@ -166,28 +191,45 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
     else:
         figures = _share_figures(rule, communes.figures.values(indicator_spec(target.indicator)))
     status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
-    return _evaluated(target, unit, year, figures, status)
+    return _evaluated(target, unit, year, figures, status, communes.overlay)
 
 
-def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
+def evaluate_plan(
+    plan: Plan, unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> list[Evaluated]:
     """Every target of the plan for one unit and year, in the plan's order."""
     targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
-    return evaluate_targets(targets, unit, year)
+    return evaluate_targets(targets, unit, year, overlay)
 
 
-def evaluate_targets(targets: Sequence[Target], unit: OrgUnit, year: int) -> list[Evaluated]:
-    """The targets for one unit and year: one set of sums for all of them."""
+def evaluate_targets(
+    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> list[Evaluated]:
+    """The targets for one unit and year: one set of sums for all of them. With an overlay
+    (see provisional_overlay), the figures are provisional: pending values are included."""
     years = years_up_to(year)
     unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
     commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
-    totals = unit_totals(unit, years, element_ids_of(unit_targets)) if unit_targets else Totals()
-    communes = _Communes(unit, years, commune_targets)
+    totals = (
+        unit_totals(unit, years, element_ids_of(unit_targets), overlay)
+        if unit_targets
+        else Totals()
+    )
+    communes = _Communes(unit, years, commune_targets, overlay)
     return [
         _every_commune(t, unit, year, communes)
         if t.scope == Target.Scope.EVERY_COMMUNE
-        else _unit_scope(t, unit, year, totals, years)
+        else _unit_scope(t, unit, year, totals, years, overlay)
         for t in targets
     ]
+
+
+def provisional_overlay(targets: Sequence[Target], unit: OrgUnit, year: int) -> Overlay:
+    """The values awaiting approval that enter the targets' figures for the unit, up to
+    `year`, over the tree as it stood each year."""
+    years = years_up_to(year)
+    roots = units_for_period_union(roots_for_year(unit, y) for y in years)
+    return pending_under(roots, years, element_ids_of(targets))
 
 
 def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:
@@ -204,15 +246,18 @@ def children_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
     return children
 
 
-def breakdown(target: Target, unit: OrgUnit, year: int) -> list[Evaluated]:
+def breakdown(
+    target: Target, unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> list[Evaluated]:
     """The target evaluated on each child unit that has data (communes, bodies, districts)."""
-    return breakdown_targets([target], unit, year)[target.pk]
+    return breakdown_targets([target], unit, year, overlay)[target.pk]
 
 
 def breakdown_targets(
-    targets: Sequence[Target], unit: OrgUnit, year: int
+    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
 ) -> dict[int, list[Evaluated]]:
-    """Each target evaluated on each child unit with data for it, keyed by target id.
+    """Each target evaluated on each child unit with data for it, keyed by target id (with
+    an overlay, provisional figures).
 
     The children, the periods and the sums are read once for all the targets.
     """
@@ -223,27 +268,34 @@ def breakdown_targets(
     per_child = {}
     if unit_targets:
         within = roots_for_year(unit, year)
-        per_child = totals_per_unit(children, years, element_ids_of(unit_targets), within=within)
+        per_child = totals_per_unit(
+            children, years, element_ids_of(unit_targets), within=within, overlay=overlay
+        )
     communes = (
-        commune_figures(unit, years, element_ids_of(commune_targets)) if commune_targets else None
+        commune_figures(unit, years, element_ids_of(commune_targets), overlay)
+        if commune_targets
+        else None
     )
+    inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
     results = {}
     for target in targets:
         spec = indicator_spec(target.indicator)
         if target.scope == Target.Scope.EVERY_COMMUNE:
             results[target.pk] = _every_commune_breakdown(
-                target, year, children, communes.values(spec)
+                target, year, children, communes.values(spec), inside
             )
         else:
             results[target.pk] = [
-                _unit_scope(target, child, year, per_child[child.pk], years)
+                _unit_scope(target, child, year, per_child[child.pk], years, inside.get(child.pk))
                 for child in children
                 if child.pk in per_child and per_child[child.pk].element_ids & spec.element_ids
             ]
     return results
 
 
-def _every_commune_breakdown(target, year, children, values_by_year) -> list[Evaluated]:
+def _every_commune_breakdown(
+    target, year, children, values_by_year, overlays: dict[int, Overlay]
+) -> list[Evaluated]:
     """Each commune judged on its own value; each larger child by its share of communes."""
     rule = target_rule(target)
     child_by_path = {c.path: c for c in children}
@@ -265,7 +317,7 @@ def _every_commune_breakdown(target, year, children, values_by_year) -> list[Eva
         else:
             figures = _share_figures(rule, by_year)
             status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
-        results.append(_evaluated(target, child, year, figures, status))
+        results.append(_evaluated(target, child, year, figures, status, overlays.get(child.pk)))
     return results
 
 

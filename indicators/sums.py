@@ -21,6 +21,7 @@ from units.tree import units_for_period
 
 from .aggregate import IndicatorSpec, Part, Totals
 from .models import DataElement, DataValue, Indicator, Period, SubtreeTotal
+from .provisional import Overlay
 
 
 def indicator_spec(indicator: Indicator) -> IndicatorSpec:
@@ -144,8 +145,11 @@ def subtree_sums(
 _FEW_UNITS = 50
 
 
-def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> Totals:
-    """Sums over the unit's subtree (own values only for non-summed elements), every year."""
+def unit_totals(
+    unit: OrgUnit, years: Sequence[int], element_ids: set[int], overlay: Overlay | None = None
+) -> Totals:
+    """Sums over the unit's subtree (own values only for non-summed elements), every year;
+    with an overlay, the pending values are added (provisional figures)."""
     own_ids = own_value_element_ids(element_ids)
     rows: list[tuple] = []
     for roots, group_years in year_groups(unit, years):
@@ -156,6 +160,9 @@ def unit_totals(unit: OrgUnit, years: Sequence[int], element_ids: set[int]) -> T
                 unit__in=roots, element_id__in=own_ids, period__year__in=group_years
             )
         )
+        if overlay:
+            for pending in overlay.rows_for(roots, group_years, element_ids, own_ids).values():
+                rows += pending
     return Totals(rows)
 
 
@@ -164,8 +171,10 @@ def totals_per_unit(
     years: Sequence[int],
     element_ids: set[int],
     within: Sequence[OrgUnit] | None = None,
+    overlay: Overlay | None = None,
 ) -> dict[int, Totals]:
-    """Sums over each unit's own subtree, for many units at once (see subtree_sums)."""
+    """Sums over each unit's own subtree, for many units at once (see subtree_sums); with an
+    overlay, the pending values are added."""
     own_ids = own_value_element_ids(element_ids)
     rows = subtree_sums(units, element_ids - own_ids, years, within)
     wanted = {u.pk for u in units}
@@ -179,4 +188,7 @@ def totals_per_unit(
     for unit_id, *row in own:
         if unit_id in wanted:
             merged[unit_id].append(tuple(row))
+    if overlay:
+        for unit_id, pending in overlay.rows_for(units, years, element_ids, own_ids).items():
+            merged[unit_id] += pending
     return {pk: Totals(r) for pk, r in merged.items()}

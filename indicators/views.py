@@ -15,12 +15,15 @@ from core import xlsx
 from core.access import can, crumbs, get_unit_or_404
 from indicators import exports
 from indicators.models import DataValue, Disaggregation
+from indicators.provisional import Overlay
 from indicators.queries import (
     STATUS_LABELS,
     Evaluated,
     breakdown,
     evaluate_plan,
     evaluate_target,
+    evaluate_targets,
+    provisional_overlay,
     values_behind,
     years_with_data,
 )
@@ -78,11 +81,22 @@ def _option_names() -> dict[str, dict[str, str]]:
     return names
 
 
-def _by_group(rows: list[Evaluated]) -> list[tuple[object, list[Evaluated]]]:
-    groups: dict[int, tuple[object, list[Evaluated]]] = {}
+def _by_group(
+    rows: list[Evaluated], provisional: dict[int, Evaluated]
+) -> list[tuple[object, list[tuple[Evaluated, Evaluated | None]]]]:
+    """Rows by objective group, each with its provisional figure where one is shown."""
+    groups: dict[int, tuple[object, list]] = {}
     for row in rows:
-        groups.setdefault(row.target.group_id, (row.target.group, []))[1].append(row)
+        pair = (row, provisional.get(row.target.pk))
+        groups.setdefault(row.target.group_id, (row.target.group, []))[1].append(pair)
     return sorted(groups.values(), key=lambda g: g[0].order)
+
+
+def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> tuple[Overlay, bool]:
+    """The values awaiting approval for the targets, and whether the user asked to see the
+    provisional figures they make (?provisional=1)."""
+    overlay = provisional_overlay(targets, unit, year)
+    return overlay, bool(overlay) and request.GET.get("provisional") == "1"
 
 
 @login_required
@@ -99,12 +113,21 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "indicators/dashboard.html", context)
     years = years_with_data(plan, unit)
     year = _year(request, years, plan)
-    rows = evaluate_plan(plan, unit, year)
+    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
+    rows = evaluate_targets(targets, unit, year)
+    overlay, show_provisional = _provisional(request, targets, unit, year)
+    provisional = {}
+    if show_provisional:
+        provisional = {
+            r.target.pk: r for r in evaluate_targets(targets, unit, year, overlay) if r.provisional
+        }
     counts = Counter(row.status for row in rows)
     context |= {
         "year": year,
         "years": _year_choices(years, plan, year),
-        "groups": _by_group(rows),
+        "groups": _by_group(rows, provisional),
+        "pending_count": overlay.count(year),
+        "show_provisional": show_provisional,
         "counts": [
             (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
         ],
@@ -154,9 +177,32 @@ def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
 @login_required
 def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
     context = _target_context(request, code, target_id)
-    rows = breakdown(context["target"], context["unit"], context["year"])
-    context |= {"rows": rows, "chart": _chart(context["target"], rows)}
+    target, unit, year = context["target"], context["unit"], context["year"]
+    rows = breakdown(target, unit, year)
+    overlay, show_provisional = _provisional(request, [target], unit, year)
+    lines = [(row.unit, row, None) for row in rows]
+    if show_provisional:
+        lines = _with_provisional(rows, breakdown(target, unit, year, overlay))
+        total = evaluate_targets([target], unit, year, overlay)[0]
+        context["provisional_total"] = total if total.provisional else None
+    context |= {
+        "rows": rows,
+        "lines": lines,
+        "has_rows": bool(lines),
+        "chart": _chart(target, rows),
+        "pending_count": overlay.count(year),
+        "show_provisional": show_provisional,
+    }
     return render(request, "indicators/breakdown.html", context)
+
+
+def _with_provisional(approved: list[Evaluated], provisional: list[Evaluated]) -> list[tuple]:
+    """(unit, approved row or None, provisional row or None) for every unit of either list;
+    a provisional row only where values awaiting approval enter it."""
+    by_unit = {row.unit.pk: row for row in approved}
+    lines = [(p.unit, by_unit.pop(p.unit.pk, None), p if p.provisional else None)
+             for p in provisional]  # fmt: skip
+    return lines + [(row.unit, row, None) for row in by_unit.values()]
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:

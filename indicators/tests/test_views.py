@@ -108,7 +108,9 @@ def test_the_dashboard_shows_each_targets_clause_figure_and_status(client, world
     client.force_login(world.users.district_admin)
     response = client.get(dashboard("D-A", year=2020))
     html = response.content.decode()
-    statuses = {ev.target.code: ev.status for _g, rows in response.context["groups"] for ev in rows}
+    statuses = {
+        ev.target.code: ev.status for _g, rows in response.context["groups"] for ev, _p in rows
+    }
     assert statuses == {
         "literacy-15-60": "met",
         "literacy-level": "not_met",
@@ -139,7 +141,7 @@ def test_the_dashboard_defaults_to_the_latest_year_with_data(client, world):
 def test_an_earlier_year_is_judged_against_the_later_due_year(client, world):
     client.force_login(world.users.district_admin)
     response = client.get(dashboard("D-A", year=2019))
-    rows = {ev.target.code: ev for _g, rs in response.context["groups"] for ev in rs}
+    rows = {ev.target.code: ev for _g, rs in response.context["groups"] for ev, _p in rs}
     assert rows["literacy-15-60"].status == "at_risk"
 
 
