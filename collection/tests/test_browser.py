@@ -104,9 +104,17 @@ def test_a_whole_round_from_opening_to_the_dashboard(world, live_server, page): 
     _click(page, "Gửi báo cáo")
     assert "Đã gửi báo cáo" in page.inner_text("main")
 
-    # The office approves: the district's literacy rate falls to 92,8% and the target flips.
+    # Before approving, the office sees the provisional figure beside the official one.
     page.context.clear_cookies()
     log_in(page, base, world.users.district_admin.username)
+    row = _literacy_status(page, base)
+    assert "Đạt" in row and "Tạm tính" not in row
+    page.get_by_role("link", name="Hiện số liệu tạm tính").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator("tr", has_text="II.1.a").first.inner_text()
+    assert "Đạt" in row and "Tạm tính:" in row and "Chưa đạt" in row
+
+    # The office approves: the district's literacy rate falls to 92,8% and the target flips.
     _review(page, base)
     _click(page, "Duyệt")
     assert "Đã duyệt báo cáo" in page.inner_text("main")
