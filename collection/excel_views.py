@@ -68,6 +68,12 @@ class ImportForm(forms.Form):
             self.fields["data_set"].required = False
 
 
+def _error_rows(refused: excel.ImportRefused) -> list[dict]:
+    """The errors as core/_import_errors.html lists them (the register's import page too)."""
+    return [{"place": e.sheet, "row": e.row, "column": e.column, "value": e.value,
+             "message": e.expected} for e in refused.errors]  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_import(request: HttpRequest, round_id: int) -> HttpResponse:
@@ -83,6 +89,6 @@ def template_import(request: HttpRequest, round_id: int) -> HttpResponse:
                 form.cleaned_data["file"], round_, data_set, actor=request.user
             )
         except excel.ImportRefused as refused:
-            context["refused"] = refused
+            context["refused"], context["import_errors"] = refused, _error_rows(refused)
     status = 400 if context["refused"] else 200
     return render(request, "collection/excel_import.html", context, status=status)

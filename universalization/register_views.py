@@ -246,6 +246,12 @@ def _load(form: ImportForm, user) -> services.ImportResult:
     )
 
 
+def _error_rows(refused: ExchangeError) -> list[dict]:
+    """The errors as core/_import_errors.html lists them (the template import page too)."""
+    return [{"place": e.file, "row": e.line, "column": e.column, "value": e.value,
+             "message": e.message} for e in refused.errors]  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, code: str) -> HttpResponse:
@@ -258,7 +264,7 @@ def register_import(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 context["result"] = _load(form, request.user)
             except ExchangeError as refused:
-                context["refused"] = refused
+                context["refused"], context["import_errors"] = refused, _error_rows(refused)
     else:
         form = ImportForm(initial={"year": _default_year(unit)})
     context["form"] = form
