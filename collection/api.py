@@ -134,7 +134,9 @@ def detail(
                        "value": entry.value if entry else None,
                        "explanation": entry.explanation if entry else ""})  # fmt: skip
     if problems is None:
-        problems = services.problems_of(submission, spec=spec)
+        # The entries just read are the values to check: read the form once, not twice.
+        current = {key: entry.value for key, entry in entries.items()}
+        problems = services.problems_of(submission, current, spec)
     payload = SubmissionSerializer(submission).data
     return payload | {"values": values, "problems": [_problem(p) for p in problems]}
 
@@ -202,9 +204,11 @@ class SubmissionList(Scoped, generics.ListAPIView):
 class SubmissionView(APIView):
     authentication_classes = AUTHENTICATION
 
-    def done(self, submission: Submission) -> Response:
-        fresh = submission_or_404(self.request.user, submission.pk)
-        return Response(detail(fresh))
+    def done(self, read: Submission, changed: Submission) -> Response:
+        """Answer with the submission the service changed, on the round, data set and unit the
+        view read and checked already: no second read, no second scope check."""
+        changed.round, changed.data_set, changed.unit = read.round, read.data_set, read.unit
+        return Response(detail(changed))
 
 
 class SubmissionDetail(SubmissionView):
@@ -260,7 +264,7 @@ class SubmissionSubmit(SubmissionView):
             )
         except services.SubmissionRefused as refused:
             return refusal(refused)
-        return self.done(done)
+        return self.done(submission, done)
 
 
 class SubmissionApprove(SubmissionView):
@@ -272,7 +276,7 @@ class SubmissionApprove(SubmissionView):
             done = services.approve(submission, actor=request.user)
         except services.SubmissionRefused as refused:
             return refusal(refused)
-        return self.done(done)
+        return self.done(submission, done)
 
 
 class SubmissionReturn(SubmissionView):
@@ -289,7 +293,7 @@ class SubmissionReturn(SubmissionView):
             )
         except services.SubmissionRefused as refused:
             return refusal(refused)
-        return self.done(done)
+        return self.done(submission, done)
 
 
 class SubmissionReopen(SubmissionView):
@@ -306,4 +310,4 @@ class SubmissionReopen(SubmissionView):
             )
         except services.SubmissionRefused as refused:
             return refusal(refused)
-        return self.done(done)
+        return self.done(submission, done)
