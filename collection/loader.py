@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.datafile import DataError, DataFile, DataFileError, read_data_file, upsert
+from core.datafile import DataError, DataFile, DataFileError, Sync, read_data_file
 from indicators.models import DataElement
 from units.models import UnitLevel
 
@@ -189,24 +188,8 @@ def _check_rule_shapes(doc: DataFile, resolved: _Resolved) -> list[DataError]:
 # --- writing -------------------------------------------------------------------------------
 
 
-class _Sync:
-    """Upserts rows by natural key and prunes the rest, counting what it writes."""
-
-    def __init__(self) -> None:
-        self.written = 0
-
-    def row(self, model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        row, changed = upsert(model, lookup, values)
-        self.written += changed
-        return row
-
-    def prune(self, queryset: Any, kept: list[Any]) -> None:
-        deleted, _ = queryset.exclude(pk__in=[row.pk for row in kept]).delete()
-        self.written += deleted
-
-
 def write_datasets(doc: DataFile, resolved: _Resolved) -> DataSetsLoadResult:
-    sync, written_sets = _Sync(), []
+    sync, written_sets = Sync(doc), []
     counts = {"data_sets": 0, "elements": 0, "rules": 0}
     for pointer, item in _data_sets(doc.data):
         values = {
@@ -223,17 +206,17 @@ def write_datasets(doc: DataFile, resolved: _Resolved) -> DataSetsLoadResult:
     return DataSetsLoadResult(data_sets=written_sets, counts=counts, written=sync.written)
 
 
-def _write_members(sync: _Sync, data_set: DataSet, item: dict, pointer: str, resolved) -> int:
+def _write_members(sync: Sync, data_set: DataSet, item: dict, pointer: str, resolved) -> int:
     rows = []
     for order, (_p, member, section) in enumerate(_members(item, pointer)):
         element = resolved.elements[member["element"]]
         values = {"section": section, "order": order, "required": member.get("required", False)}
         rows.append(sync.row(DataSetElement, {"data_set": data_set, "element": element}, values))
-    sync.prune(DataSetElement.objects.filter(data_set=data_set), rows)
+    sync.prune(DataSetElement.objects.filter(data_set=data_set), rows, f"{pointer}/sections")
     return len(rows)
 
 
-def _write_rules(sync: _Sync, data_set: DataSet, item: dict, pointer: str, resolved) -> int:
+def _write_rules(sync: Sync, data_set: DataSet, item: dict, pointer: str, resolved) -> int:
     rows = []
     for _p, rule in _rules(item, pointer):
         other = resolved.elements.get(rule.get("other"))
@@ -246,7 +229,7 @@ def _write_rules(sync: _Sync, data_set: DataSet, item: dict, pointer: str, resol
             "message": rule.get("message", ""),
         }
         rows.append(sync.row(ValidationRule, {"data_set": data_set, "code": rule["code"]}, values))
-    sync.prune(ValidationRule.objects.filter(data_set=data_set), rows)
+    sync.prune(ValidationRule.objects.filter(data_set=data_set), rows, f"{pointer}/rules")
     return len(rows)
 
 

@@ -1,4 +1,4 @@
-"""Read YAML data files with line numbers, validate them by JSON Schema, and upsert rows."""
+"""Read YAML data files with line numbers, validate them by JSON Schema, and sync rows to them."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import datetime
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.admin.utils import NestedObjects
+from django.db import models
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
@@ -266,3 +270,102 @@ def set_related(manager: Any, pks: set[int]) -> bool:
         return False
     manager.set(pks)
     return True
+
+
+class Sync:
+    """Makes the database hold what a data file describes: upserts rows by natural key and
+    prunes the rest, counting what it writes. Run it inside one transaction: a prune that
+    would delete a row another table protects raises DataFileError, and the caller's atomic
+    block then undoes everything written before it."""
+
+    def __init__(self, doc: DataFile) -> None:
+        self.doc = doc
+        self.written = 0
+
+    def row(self, model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        row, changed = upsert(model, lookup, values)
+        self.written += changed
+        return row
+
+    def related(self, manager: Any, pks: set[int]) -> None:
+        self.written += set_related(manager, pks)
+
+    def prune(self, queryset: Any, kept: list[Any], pointer: str = "") -> None:
+        """Delete the rows of `queryset` not in `kept`. `pointer` is the file's list of those
+        rows: the place reported when another table still needs a row the file dropped."""
+        doomed = queryset.exclude(pk__in=[row.pk for row in kept])
+        try:
+            deleted, _counts = doomed.delete()
+        except (models.ProtectedError, models.RestrictedError):
+            messages = protected_messages(doomed)
+            if not messages:
+                raise
+            line = self.doc.lines.get(f"{pointer}#key") or self.doc.line_of(pointer)
+            errors = [DataError(line, pointer, message) for message in messages]
+            raise DataFileError(self.doc.path, errors) from None
+        self.written += deleted
+
+
+def protected_messages(queryset: Any) -> list[str]:
+    """Why the rows of `queryset` cannot be deleted: a message for each row (or row their
+    deletion cascades to) that a protecting foreign key points at, naming what protects it."""
+    nested = NestedObjects(using=queryset.db)
+    nested.collect(list(queryset))  # gathers the protecting rows instead of raising
+    pks_by_model: dict[Any, set] = defaultdict(set)
+    for obj in nested.protected:
+        pks_by_model[obj._meta.concrete_model].add(obj.pk)
+    # doomed row -> protecting model -> the owner (or the pk) of each protecting row
+    blockers: dict[Any, dict[Any, list]] = defaultdict(lambda: defaultdict(list))
+    for model, pks in pks_by_model.items():
+        owner = _owner(model)
+        for key in _protecting_fields(model):
+            doomed = {getattr(o, key.target_field.attname): o
+                      for o in nested.model_objs.get(key.related_model, ())}  # fmt: skip
+            rows = model._default_manager.filter(pk__in=pks)
+            for target, owner_id in rows.values_list(key.attname, owner or "pk"):
+                if target in doomed:
+                    blockers[doomed[target]][model].append(owner_id)
+    return [
+        _protected(row, model, ids) for row, by in blockers.items() for model, ids in by.items()
+    ]
+
+
+def _protecting_fields(model: Any) -> list[Any]:
+    protecting = (models.PROTECT, models.RESTRICT)
+    return [f for f in model._meta.concrete_fields
+            if f.many_to_one and f.remote_field.on_delete in protecting]  # fmt: skip
+
+
+def _owner(model: Any) -> str | None:
+    """The one foreign key a protecting row is deleted with (a progress report's round): it
+    tells the user where those rows are. None when there is no single such key."""
+    owners = [f.attname for f in model._meta.concrete_fields
+              if f.many_to_one and f.remote_field.on_delete is models.CASCADE]  # fmt: skip
+    return owners[0] if len(owners) == 1 else None
+
+
+# Why a prune is refused; placeholders: kind and row (the row the file dropped), thing (what
+# refers to it), count, and owner (where those records are: "2 reporting round record(s)").
+PROTECTED = gettext_lazy(
+    "%(kind)s “%(row)s” cannot be removed: %(count)s %(thing)s record(s) refer to it. Keep it "
+    "in the file, or have an administrator remove those %(thing)s records first."
+)
+PROTECTED_IN = gettext_lazy(
+    "%(kind)s “%(row)s” cannot be removed: there are %(thing)s records for it in %(count)s "
+    "%(owner)s record(s). Keep it in the file, or have an administrator remove those %(thing)s "
+    "records first."
+)
+
+
+def _protected(row: Any, model: Any, owner_ids: list) -> str:
+    context = {
+        "kind": row._meta.verbose_name,
+        "row": Truncator(str(row)).chars(80),
+        "thing": model._meta.verbose_name,
+        "count": len(set(owner_ids)),
+    }
+    owner = _owner(model)
+    if owner is None:
+        return PROTECTED % context
+    context["owner"] = model._meta.get_field(owner).related_model._meta.verbose_name
+    return PROTECTED_IN % context

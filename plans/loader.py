@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.datafile import DataError, DataFile, DataFileError, read_data_file, set_related, upsert
+from core.datafile import DataError, DataFile, DataFileError, Sync, read_data_file
 from indicators.models import Indicator
 from plans.models import (
     BudgetSource,
@@ -243,27 +243,8 @@ def _resolve_indicators(doc: DataFile, resolved: Resolved) -> list[DataError]:
 # --- writing -------------------------------------------------------------------------------
 
 
-class _Sync:
-    """Upserts rows by natural key and prunes the rest, counting what it writes."""
-
-    def __init__(self) -> None:
-        self.written = 0
-
-    def row(self, model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        row, changed = upsert(model, lookup, values)
-        self.written += changed
-        return row
-
-    def related(self, manager: Any, pks: set[int]) -> None:
-        self.written += set_related(manager, pks)
-
-    def prune(self, queryset: Any, kept: list[Any]) -> None:
-        deleted, _ = queryset.exclude(pk__in=[row.pk for row in kept]).delete()
-        self.written += deleted
-
-
 def write_plan(doc: DataFile, resolved: Resolved) -> PlanLoadResult:
-    data, sync = doc.data, _Sync()
+    data, sync = doc.data, Sync(doc)
     plan = sync.row(Plan, {"code": data["code"]}, _plan_values(doc, resolved))
     _write_texts(sync, plan, data)
     targets = _write_objectives(sync, plan, data, resolved)
@@ -320,7 +301,7 @@ def _decimal(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _write_texts(sync: _Sync, plan: Plan, data: dict) -> None:
+def _write_texts(sync: Sync, plan: Plan, data: dict) -> None:
     """Legal references, statements and budget sources: rows keyed by their position."""
     rows = []
     for order, ref in enumerate(data["references"]):
@@ -332,12 +313,12 @@ def _write_texts(sync: _Sync, plan: Plan, data: dict) -> None:
             "title": ref.get("title", ""),
         }
         rows.append(sync.row(LegalReference, {"plan": plan, "order": order}, values))
-    sync.prune(LegalReference.objects.filter(plan=plan), rows)
+    sync.prune(LegalReference.objects.filter(plan=plan), rows, "/references")
     rows = [
         sync.row(PlanStatement, {"plan": plan, "order": order}, dict(s))
         for order, s in enumerate(data["statements"])
     ]
-    sync.prune(PlanStatement.objects.filter(plan=plan), rows)
+    sync.prune(PlanStatement.objects.filter(plan=plan), rows, "/statements")
     rows = [
         sync.row(
             BudgetSource,
@@ -346,10 +327,10 @@ def _write_texts(sync: _Sync, plan: Plan, data: dict) -> None:
         )
         for order, b in enumerate(data["budget_sources"])
     ]
-    sync.prune(BudgetSource.objects.filter(plan=plan), rows)
+    sync.prune(BudgetSource.objects.filter(plan=plan), rows, "/budget_sources")
 
 
-def _write_objectives(sync: _Sync, plan: Plan, data: dict, resolved: Resolved) -> dict[str, Target]:
+def _write_objectives(sync: Sync, plan: Plan, data: dict, resolved: Resolved) -> dict[str, Target]:
     groups, targets = [], {}
     for order, item in enumerate(data["objective_groups"]):
         values = {"title": item["title"], "order": order}
@@ -360,8 +341,8 @@ def _write_objectives(sync: _Sync, plan: Plan, data: dict, resolved: Resolved) -
             targets[target["code"]] = sync.row(
                 Target, {"plan": plan, "code": target["code"]}, values
             )
-    sync.prune(Target.objects.filter(plan=plan), list(targets.values()))
-    sync.prune(ObjectiveGroup.objects.filter(plan=plan), groups)
+    sync.prune(Target.objects.filter(plan=plan), list(targets.values()), "/objective_groups")
+    sync.prune(ObjectiveGroup.objects.filter(plan=plan), groups, "/objective_groups")
     return targets
 
 
@@ -383,7 +364,7 @@ def _target_values(target: dict, group: ObjectiveGroup, resolved: Resolved, orde
     }
 
 
-def _write_tasks(sync: _Sync, plan: Plan, data: dict) -> dict[str, Task]:
+def _write_tasks(sync: Sync, plan: Plan, data: dict) -> dict[str, Task]:
     groups, tasks = [], {}
     for order, item in enumerate(data["task_groups"]):
         values = {"title": item["title"], "order": order}
@@ -392,13 +373,13 @@ def _write_tasks(sync: _Sync, plan: Plan, data: dict) -> dict[str, Task]:
         for position, task in enumerate(item["tasks"]):
             values = {"subgroup": task.get("subgroup", ""), "text": task["text"], "order": position}
             tasks[task["code"]] = sync.row(Task, {"group": group, "code": task["code"]}, values)
-    sync.prune(Task.objects.filter(group__plan=plan), list(tasks.values()))
-    sync.prune(TaskGroup.objects.filter(plan=plan), groups)
+    sync.prune(Task.objects.filter(group__plan=plan), list(tasks.values()), "/task_groups")
+    sync.prune(TaskGroup.objects.filter(plan=plan), groups, "/task_groups")
     return tasks
 
 
 def _write_clauses(
-    sync: _Sync,
+    sync: Sync,
     plan: Plan,
     data: dict,
     resolved: Resolved,
@@ -419,12 +400,12 @@ def _write_clauses(
         clauses.append(clause)
         for duty in item["duties"]:
             duties.append(_write_duty(sync, clause, duty, resolved, tasks, targets))
-    sync.prune(Duty.objects.filter(clause__plan=plan), duties)
-    sync.prune(ResponsibilityClause.objects.filter(plan=plan), clauses)
+    sync.prune(Duty.objects.filter(clause__plan=plan), duties, "/clauses")
+    sync.prune(ResponsibilityClause.objects.filter(plan=plan), clauses, "/clauses")
 
 
 def _write_duty(
-    sync: _Sync,
+    sync: Sync,
     clause: ResponsibilityClause,
     item: dict,
     resolved: Resolved,
