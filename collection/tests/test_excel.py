@@ -373,3 +373,7 @@ def test_the_import_page_links_the_template_and_shows_a_summary(office, blank, c
     html = response.content.decode()
     assert 'data-units="1"' in html and 'data-unchanged="1"' in html
     assert response.context["result"].with_problems == 1  # literate persons > persons
+    listed = html[html.index('data-problems-unit="C-A1"') :]
+    listed = listed[: listed.index("</tr>")]
+    submission = collection.submissions["C-A1"]
+    assert "Số người biết chữ" in listed and f"/collection/submissions/{submission.pk}/" in listed
