@@ -10,8 +10,8 @@ class CollectionConfig(AppConfig):
         from core import landing
         from indicators import provisional as indicators_provisional
 
-        from .provisional import pending_values
+        from .provisional import SOURCE
         from .views import reports_due_page
 
         landing.register_first_page(reports_due_page)
-        indicators_provisional.register_source(pending_values)
+        indicators_provisional.register_source(SOURCE)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.access import subtree_filter
 from indicators.models import DataValue
-from indicators.provisional import PendingValue
+from indicators.provisional import PendingValue, Source
 from units.models import OrgUnit
 
 from .models import Entry, Submission
@@ -55,3 +55,21 @@ def pending_values(
         delta = value - (approved or Decimal(0))
         pending.append(PendingValue(unit_id, path, element_id, sex, age_band, year, delta))
     return pending
+
+
+def forms_awaiting(roots: Sequence[OrgUnit], year: int, element_ids: set[int]) -> int:
+    """Submitted forms of `year` inside the roots holding a figure of any of the elements."""
+    return (
+        Submission.objects.filter(
+            subtree_filter(roots, "unit__"),
+            status=Submission.Status.SUBMITTED,
+            round__period__year=year,
+            entries__element_id__in=list(element_ids),
+            entries__value__isnull=False,
+        )
+        .distinct()
+        .count()
+    )
+
+
+SOURCE = Source(values=pending_values, forms=forms_awaiting)

@@ -30,13 +30,21 @@ class PendingValue:
     delta: Decimal
 
 
-# A source: (roots, years, element ids) → the pending values of units inside the roots.
-Source = Callable[[Sequence[OrgUnit], Sequence[int], set[int]], Iterable[PendingValue]]
+@dataclass(frozen=True)
+class Source:
+    """Where pending values come from (an app's AppConfig.ready registers one)."""
+
+    # (roots, years, element ids) → the pending values of units inside the roots
+    values: Callable[[Sequence[OrgUnit], Sequence[int], set[int]], Iterable[PendingValue]]
+    # (roots, year, element ids) → how many forms (or batches) of that year await approval:
+    # a cheap count, so every page can offer provisional figures without computing them
+    forms: Callable[[Sequence[OrgUnit], int, set[int]], int]
+
+
 _sources: list[Source] = []
 
 
 def register_source(source: Source) -> Source:
-    """Add a source of pending values (an app's AppConfig.ready calls this)."""
     if source not in _sources:
         _sources.append(source)
     return source
@@ -98,4 +106,11 @@ def pending_under(roots: Sequence[OrgUnit], years: Sequence[int], element_ids: s
     """Every registered source's pending values for units inside the roots."""
     if not roots or not element_ids:
         return Overlay()
-    return Overlay(p for source in _sources for p in source(roots, years, element_ids))
+    return Overlay(p for source in _sources for p in source.values(roots, years, element_ids))
+
+
+def forms_awaiting(roots: Sequence[OrgUnit], year: int, element_ids: set[int]) -> int:
+    """How many forms of `year` inside the roots, holding any of the elements, await approval."""
+    if not roots or not element_ids:
+        return 0
+    return sum(source.forms(roots, year, element_ids) for source in _sources)

@@ -39,7 +39,7 @@ from .evaluation import (
     share_rule,
 )
 from .models import DataValue, Period
-from .provisional import Overlay, pending_under
+from .provisional import Overlay, forms_awaiting, pending_under
 from .sums import (
     element_ids_of,
     indicator_spec,
@@ -230,6 +230,11 @@ def provisional_overlay(targets: Sequence[Target], unit: OrgUnit, year: int) -> 
     years = years_up_to(year)
     roots = units_for_period_union(roots_for_year(unit, y) for y in years)
     return pending_under(roots, years, element_ids_of(targets))
+
+
+def forms_awaiting_approval(targets: Sequence[Target], unit: OrgUnit, year: int) -> int:
+    """How many forms of `year` for the unit hold figures of the targets and await approval."""
+    return forms_awaiting(roots_for_year(unit, year), year, element_ids_of(targets))
 
 
 def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:

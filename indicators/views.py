@@ -23,6 +23,7 @@ from indicators.queries import (
     evaluate_plan,
     evaluate_target,
     evaluate_targets,
+    forms_awaiting_approval,
     provisional_overlay,
     values_behind,
     years_with_data,
@@ -92,11 +93,13 @@ def _by_group(
     return sorted(groups.values(), key=lambda g: g[0].order)
 
 
-def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> tuple[Overlay, bool]:
-    """The values awaiting approval for the targets, and whether the user asked to see the
-    provisional figures they make (?provisional=1)."""
-    overlay = provisional_overlay(targets, unit, year)
-    return overlay, bool(overlay) and request.GET.get("provisional") == "1"
+def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> dict:
+    """How many forms await approval and, when the user asked to see the provisional figures
+    (?provisional=1), the values they hold (else an empty overlay, never computed)."""
+    waiting = forms_awaiting_approval(targets, unit, year)
+    shown = bool(waiting) and request.GET.get("provisional") == "1"
+    overlay = provisional_overlay(targets, unit, year) if shown else Overlay()
+    return {"forms_waiting": waiting, "show_provisional": shown, "overlay": overlay}
 
 
 @login_required
@@ -115,9 +118,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     year = _year(request, years, plan)
     targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
     rows = evaluate_targets(targets, unit, year)
-    overlay, show_provisional = _provisional(request, targets, unit, year)
+    pending = _provisional(request, targets, unit, year)
+    overlay = pending.pop("overlay")
     provisional = {}
-    if show_provisional:
+    if overlay:
         provisional = {
             r.target.pk: r for r in evaluate_targets(targets, unit, year, overlay) if r.provisional
         }
@@ -126,8 +130,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "years": _year_choices(years, plan, year),
         "groups": _by_group(rows, provisional),
-        "pending_count": overlay.count(year),
-        "show_provisional": show_provisional,
+        **pending,
         "counts": [
             (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
         ],
@@ -179,9 +182,10 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
     context = _target_context(request, code, target_id)
     target, unit, year = context["target"], context["unit"], context["year"]
     rows = breakdown(target, unit, year)
-    overlay, show_provisional = _provisional(request, [target], unit, year)
+    pending = _provisional(request, [target], unit, year)
+    overlay = pending.pop("overlay")
     lines = [(row.unit, row, None) for row in rows]
-    if show_provisional:
+    if overlay:
         lines = _with_provisional(rows, breakdown(target, unit, year, overlay))
         total = evaluate_targets([target], unit, year, overlay)[0]
         context["provisional_total"] = total if total.provisional else None
@@ -190,8 +194,7 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
         "lines": lines,
         "has_rows": bool(lines),
         "chart": _chart(target, rows),
-        "pending_count": overlay.count(year),
-        "show_provisional": show_provisional,
+        **pending,
     }
     return render(request, "indicators/breakdown.html", context)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from collection import services
 from collection.models import DataSetElement
-from collection.provisional import pending_values
+from collection.provisional import forms_awaiting, pending_values
 from indicators.models import DataValue
 from indicators.queries import breakdown_targets, evaluate_targets, provisional_overlay
 
@@ -60,6 +60,9 @@ def test_only_submitted_forms_are_pending_each_as_its_change_from_the_store(worl
         (a1_id, world.ind.officials.pk): Decimal(-12),
     }
     assert pending_values([world.tree.district_b], [2020], ids) == []  # outside the roots
+    assert forms_awaiting([world.tree.district_a], 2020, ids) == 1  # A2's draft is not counted
+    assert forms_awaiting([world.tree.district_a], 2019, ids) == 0
+    assert forms_awaiting([world.tree.district_a], 2020, {world.ind.level.pk}) == 0
 
 
 counts = st.integers(min_value=0, max_value=3000)
@@ -134,7 +137,7 @@ def test_the_dashboard_offers_provisional_figures_clearly_marked(client, world, 
     url = "/units/D-A/dashboard/?year=2020"
     page = client.get(url).content.decode()
     assert "data-provisional-notice" in page and "data-provisional>" not in page
-    assert "4 số liệu năm 2020 đã nộp và đang chờ duyệt" in page
+    assert "1 báo cáo năm 2020 đã nộp và đang chờ duyệt" in page
     page = client.get(url + "&provisional=1").content.decode()
     assert "Đang hiện số liệu tạm tính." in page
     row = page[page.index('data-target="officials-it"') :]
