@@ -109,7 +109,9 @@ def _evaluated(
     target, unit, year, figures: dict[int, Figure], status, overlay: Overlay | None = None
 ) -> Evaluated:
     current = figures.get(year, Figure(value=None))
-    element_ids = indicator_spec(target.indicator).element_ids
+    provisional = bool(overlay) and overlay.touches(
+        indicator_spec(target.indicator).element_ids, year
+    )
     return Evaluated(
         target=target,
         unit=unit,
@@ -119,7 +121,7 @@ def _evaluated(
         den=current.den,
         status=str(status),
         trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
-        provisional=bool(overlay) and overlay.touches(element_ids, year),
+        provisional=provisional,
     )
 
 
