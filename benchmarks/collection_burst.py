@@ -271,6 +271,39 @@ def check(world: dict) -> dict:
             "entries": entries, "ok": complete == total}  # fmt: skip
 
 
+def _median_time(task, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = task()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def measure_provisional(world: dict, repeat: int = 3) -> dict:
+    """The nation's dashboard right after the burst, every form submitted and none approved:
+    the official figures (the reference), the count of forms awaiting approval that every
+    page makes, and the provisional figures a user may ask for."""
+    from indicators.queries import (
+        evaluate_targets,
+        forms_awaiting_approval,
+        provisional_overlay,
+    )
+
+    country = OrgUnit.objects.get(code="VN")
+    plan = national.build_plan(country)
+    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
+    year = world["round"].period.year
+    official, _rows = _median_time(lambda: evaluate_targets(targets, country, year), repeat)
+    count, waiting = _median_time(lambda: forms_awaiting_approval(targets, country, year), repeat)
+    read, overlay = _median_time(lambda: provisional_overlay(targets, country, year), repeat)
+    figures, rows = _median_time(lambda: evaluate_targets(targets, country, year, overlay), repeat)
+    return {"targets": len(targets), "official_s": official, "count_s": count,
+            "forms_waiting": waiting, "overlay_s": read, "pending": len(overlay.pending),
+            "provisional_s": figures, "touched": sum(1 for r in rows if r.provisional),
+            "repeat": repeat}  # fmt: skip
+
+
 def run_burst(communes: int, clients: int, workers: int, threads: int, log) -> dict:
     world = build_nation(communes, log)
     jobs = jobs_of(world)
@@ -294,4 +327,4 @@ def run_burst(communes: int, clients: int, workers: int, threads: int, log) -> d
     return {"communes": len(jobs), "units": world["units"], "build_s": world["build_s"],
             "open_s": world["open_s"], "server": label, "clients": clients,
             "reference": reference, "burst": burst, "check": check(world),
-            "server_log": server_log}  # fmt: skip
+            "provisional": measure_provisional(world), "server_log": server_log}  # fmt: skip

@@ -75,7 +75,32 @@ def render_burst(b: dict) -> list[str]:
         f"{c['complete']:,} of {c['forms']:,} forms `submitted` with all {c['cells']} cells "
         f"({c['entries']:,} entries; statuses {c['statuses']}): {'yes' if c['ok'] else 'NO'}.",
     ]
+    if "provisional" in b:
+        lines += render_provisional(b["provisional"])
     return lines
+
+
+def render_provisional(p: dict) -> list[str]:
+    """The nation's dashboard after the burst: official, the waiting count, provisional."""
+    official = p["official_s"]
+    provisional = p["overlay_s"] + p["provisional_s"]
+    return [
+        "",
+        f"**Provisional figures after the burst** (the nation's dashboard for the round's "
+        f"year, {p['targets']} targets, every form submitted and none approved; medians of "
+        f"{p['repeat']}):",
+        "",
+        "| step | time | × official |",
+        "|---|--:|--:|",
+        f"| official figures (`evaluate_targets`, the reference) | {_ms(official)} | 1.0 |",
+        f"| count of forms awaiting approval ({p['forms_waiting']:,}; every page) "
+        f"| {_ms(p['count_s'])} | {p['count_s'] / official:.2f} |",
+        f"| provisional: read the {p['pending']:,} pending values | {_ms(p['overlay_s'])} "
+        f"| {p['overlay_s'] / official:.1f} |",
+        f"| provisional: figures over them ({p['touched']} targets touched) "
+        f"| {_ms(p['provisional_s'])} | {p['provisional_s'] / official:.1f} |",
+        f"| provisional, in all | {_ms(provisional)} | {provisional / official:.1f} |",
+    ]
 
 
 def render(results: dict, command: str, machine: str) -> str:
