@@ -287,12 +287,13 @@ def measure_provisional(world: dict, repeat: int = 3) -> dict:
     from indicators.queries import (
         evaluate_targets,
         forms_awaiting_approval,
+        plan_targets,
         provisional_overlay,
     )
 
     country = OrgUnit.objects.get(code="VN")
     plan = national.build_plan(country)
-    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
+    targets = plan_targets(plan)
     year = world["round"].period.year
     official, _rows = _median_time(lambda: evaluate_targets(targets, country, year), repeat)
     count, waiting = _median_time(lambda: forms_awaiting_approval(targets, country, year), repeat)

@@ -63,10 +63,6 @@ class Overlay:
         """The pending values of units inside the unit's subtree."""
         return Overlay(p for p in self.pending if p.unit_path.startswith(unit.path))
 
-    def count(self, year: int) -> int:
-        """How many pending values there are for `year`."""
-        return sum(1 for p in self.pending if p.year == year)
-
     def touches(self, element_ids: set[int], year: int) -> bool:
         """Whether a pending value of `year` enters a figure made of these elements."""
         return any(p.element_id in element_ids and p.year == year for p in self.pending)

@@ -196,12 +196,14 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
     return _evaluated(target, unit, year, figures, status, communes.overlay)
 
 
-def evaluate_plan(
-    plan: Plan, unit: OrgUnit, year: int, overlay: Overlay | None = None
-) -> list[Evaluated]:
+def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
     """Every target of the plan for one unit and year, in the plan's order."""
-    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
-    return evaluate_targets(targets, unit, year, overlay)
+    return evaluate_targets(plan_targets(plan), unit, year)
+
+
+def plan_targets(plan: Plan) -> list[Target]:
+    """The plan's targets in its order, with what evaluating and grouping them reads."""
+    return list(plan.targets.select_related("indicator", "group").order_by("order"))
 
 
 def evaluate_targets(

@@ -24,6 +24,7 @@ from indicators.queries import (
     evaluate_target,
     evaluate_targets,
     forms_awaiting_approval,
+    plan_targets,
     provisional_overlay,
     values_behind,
     years_with_data,
@@ -116,7 +117,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "indicators/dashboard.html", context)
     years = years_with_data(plan, unit)
     year = _year(request, years, plan)
-    targets = list(plan.targets.select_related("indicator", "group").order_by("order"))
+    targets = plan_targets(plan)
     rows = evaluate_targets(targets, unit, year)
     pending = _provisional(request, targets, unit, year)
     overlay = pending.pop("overlay")

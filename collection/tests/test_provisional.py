@@ -13,7 +13,12 @@ from collection import services
 from collection.models import DataSetElement
 from collection.provisional import forms_awaiting, pending_values
 from indicators.models import DataValue
-from indicators.queries import breakdown_targets, evaluate_targets, provisional_overlay
+from indicators.queries import (
+    breakdown_targets,
+    evaluate_targets,
+    plan_targets,
+    provisional_overlay,
+)
 
 P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
 OFFICIALS, IT = ("officials", "", ""), ("officials_it_programme", "", "")
@@ -22,7 +27,7 @@ LEVEL = ("literacy_level", "", "")
 
 @pytest.fixture
 def targets(world):
-    return list(world.plan.plan.targets.select_related("indicator", "group").order_by("order"))
+    return plan_targets(world.plan.plan)
 
 
 @pytest.fixture
