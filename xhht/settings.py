@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "units",
     "indicators",
@@ -99,7 +101,23 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent users on the default database: WAL lets readers run beside a writer, the
+    # busy timeout makes a writer wait for another instead of failing "database is locked",
+    # and IMMEDIATE takes the write lock when a transaction starts, so two saves of one form
+    # serialise and the second meets the version check (409), as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": envint("SQLITE_BUSY_TIMEOUT_SECONDS", "30"),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (a province's register import) runs as a background task whose queue is a
+# database table: no other server to run. `manage.py db_worker` executes the queue.
+TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
