@@ -81,8 +81,12 @@ def _validations(ws, cells: list[Cell], last_row: int) -> None:
         top = f"{get_column_letter(index)}{KEY_ROW + 1}"
         number = f"AND({top}>=0,{top}=INT({top}))" if cell.field.whole else f"{top}>=0"
         marker = f'OR({top}="{CLEAR_MARKER}",{top}="{fold(CLEAR_MARKER)}")'
-        rule = DataValidation(type="custom", formula1=f"IF(ISNUMBER({top}),{number},{marker})",
-                              allow_blank=True, showErrorMessage=True)  # fmt: skip
+        rule = DataValidation(
+            type="custom",
+            formula1=f"IF(ISNUMBER({top}),{number},{marker})",
+            allow_blank=True,
+            showErrorMessage=True,
+        )
         rule.error = (
             _("Type a whole number, 0 or more, or “%(marker)s” to clear the figure.")
             if cell.field.whole
@@ -98,21 +102,34 @@ def _instructions(wb: Workbook) -> None:
     ws.column_dimensions["A"].width = 110
     lines = [
         _("How to fill in this template"),
-        _("1. One row per unit. Do not change rows 1 to 6, the unit codes or the column order "
-          "of the first sheet: the import reads the round, the data set and each column from "
-          "them."),
-        _("2. A blank cell changes nothing: the figure already saved for the unit stays as it "
-          "is. A row left entirely blank changes nothing for that unit."),
-        _("3. To clear a saved figure, type “%(marker)s” in its cell (upper or lower case, with "
-          "or without accents).") % {"marker": CLEAR_MARKER},
-        _("4. Numbers: whole numbers for counts; a comma before decimals (99,5); thousands may "
-          "be separated by dots (1.234). No formulas without a computed value, no merged "
-          "cells."),
-        _("5. After the upload, the page shows for each unit the figures added, changed and "
-          "cleared. Nothing is saved until you confirm; then the forms are saved as drafts."),
-        _("6. If someone changes one of these forms after your preview, the import is refused "
-          "and nothing is saved: upload the file again to see the current figures."),
-    ]  # fmt: skip
+        _(
+            "1. One row per unit. Do not change rows 1 to 6, the unit codes or the column order "
+            "of the first sheet: the import reads the round, the data set and each column from "
+            "them."
+        ),
+        _(
+            "2. A blank cell changes nothing: the figure already saved for the unit stays as it "
+            "is. A row left entirely blank changes nothing for that unit."
+        ),
+        _(
+            "3. To clear a saved figure, type “%(marker)s” in its cell (upper or lower case, with "
+            "or without accents)."
+        )
+        % {"marker": CLEAR_MARKER},
+        _(
+            "4. Numbers: whole numbers for counts; a comma before decimals (99,5); thousands may "
+            "be separated by dots (1.234). No formulas without a computed value, no merged "
+            "cells."
+        ),
+        _(
+            "5. After the upload, the page shows for each unit the figures added, changed and "
+            "cleared. Nothing is saved until you confirm; then the forms are saved as drafts."
+        ),
+        _(
+            "6. If someone changes one of these forms after your preview, the import is refused "
+            "and nothing is saved: upload the file again to see the current figures."
+        ),
+    ]
     for row, line in enumerate(lines, start=1):
         cell = write_cell(ws, row, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -310,8 +310,10 @@ def _check_round(grid: spreadsheets.Grid, round_: ReportingRound) -> None:
     """The file names this round by its code (an older template wrote its period there)."""
     named = _header_cell(grid, ROUND_ROW)
     if named and named not in (round_.code, str(round_.period)):
-        message = _("this file is the template of round “%(named)s”, not of this round "
-                    "(%(code)s): download this round's template.")  # fmt: skip
+        message = _(
+            "this file is the template of round “%(named)s”, not of this round "
+            "(%(code)s): download this round's template."
+        )
         message %= {"named": named, "code": round_.code}
         raise ImportRefused([RowError(grid.title, ROUND_ROW, "B", named, message)])
 
@@ -325,8 +327,10 @@ def named_data_set(grid: spreadsheets.Grid, data_sets: list[DataSet], fallback: 
     if not code:
         code = fallback or (data_sets[0].code if len(data_sets) == 1 else "")
         if not code:
-            message = _("the file does not name its data set (cell B%(row)s): choose it below, "
-                        "or download the template again.")  # fmt: skip
+            message = _(
+                "the file does not name its data set (cell B%(row)s): choose it below, "
+                "or download the template again."
+            )
             raise _refused_file(grid.title, message % {"row": DATA_SET_ROW})
     for data_set in data_sets:
         if data_set.code == code:
@@ -340,8 +344,9 @@ def named_data_set(grid: spreadsheets.Grid, data_sets: list[DataSet], fallback: 
     raise ImportRefused([RowError(grid.title, DATA_SET_ROW, "B", named, message % {"code": code})])
 
 
-def preview(grid: spreadsheets.Grid, round_, data_sets: list[DataSet], *, actor,
-            fallback: str = "") -> Preview:  # fmt: skip
+def preview(
+    grid: spreadsheets.Grid, round_, data_sets: list[DataSet], *, actor, fallback: str = ""
+) -> Preview:
     """Every row of the sheet checked against the saved figures; ImportRefused lists every
     problem. Reads only: nothing is written."""
     _check_round(grid, round_)
@@ -391,8 +396,10 @@ def save_upload(upload, path: Path) -> str:
 
 def _stale_errors(preview: Preview, versions: Mapping[str, int]) -> list[RowError]:
     """A row for every form the preview would change that someone changed since."""
-    message = _("this unit's form was changed after your preview; nothing was written. "
-                "Upload the file again to see its current figures.")  # fmt: skip
+    message = _(
+        "this unit's form was changed after your preview; nothing was written. "
+        "Upload the file again to see its current figures."
+    )
     now = {str(u.submission.pk): u for u in preview.units}
     errors = [
         RowError(preview.sheet, unit.row, "A", unit.submission.unit.code, message)
@@ -412,8 +419,10 @@ def confirm(preview: Preview, versions: Mapping[str, int], digest: str, *, actor
     if errors:
         raise ImportRefused(errors, stale=True)
     if preview.digest != digest:
-        message = _("the figures saved for these units changed after your preview; nothing "
-                    "was written. Upload the file again.")  # fmt: skip
+        message = _(
+            "the figures saved for these units changed after your preview; nothing "
+            "was written. Upload the file again."
+        )
         raise _refused_file(preview.sheet, message, stale=True)
     return _save_all(preview, versions, actor)
 
@@ -431,12 +440,14 @@ def _save_all(preview: Preview, versions: Mapping[str, int], actor) -> ImportRes
             for unit in preview.units:
                 submission, expected = unit.submission, versions[str(unit.submission.pk)]
                 try:
-                    saved = services.save_entries(submission, unit.typed(), actor=actor,
-                                                  expected_version=expected, spec=spec)  # fmt: skip
+                    saved = services.save_entries(
+                        submission, unit.typed(), actor=actor, expected_version=expected, spec=spec
+                    )
                 except services.SubmissionRefused as refused:
                     stale = stale or refused.stale
-                    errors.append(RowError(preview.sheet, unit.row, "A", submission.unit.code,
-                                           str(refused)))  # fmt: skip
+                    errors.append(
+                        RowError(preview.sheet, unit.row, "A", submission.unit.code, str(refused))
+                    )
                     continue
                 result.results.append(saved)
             if errors:

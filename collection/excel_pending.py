@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -53,20 +53,18 @@ class Pending:
         self.path.unlink(missing_ok=True)
 
 
-def new(round_id: int, name: str) -> Pending:
+def new(round_id: int) -> Pending:
     """A place for an upload, with a token nobody can guess; old previews are purged."""
     purge_expired()
-    return Pending(secrets.token_urlsafe(24), round_id, "", name, time.time())
+    return Pending(secrets.token_urlsafe(24), round_id, "", "", time.time())
 
 
 def keep(session, pending: Pending) -> None:
     """Remember the preview in the user's session (its file stays under `folder()`)."""
     kept = session.get(SESSION_KEY, {})
     kept = {t: p for t, p in kept.items() if p["created"] > time.time() - LIFETIME_SECONDS}
-    kept[pending.token] = {
-        "round": pending.round_id, "data_set": pending.data_set, "name": pending.name,
-        "created": pending.created, "versions": pending.versions, "digest": pending.digest,
-    }  # fmt: skip
+    record = asdict(pending)
+    kept[record.pop("token")] = record
     session[SESSION_KEY] = kept
 
 
@@ -78,9 +76,8 @@ def take(session, token: str, round_id: int) -> Pending | None:
     session[SESSION_KEY] = kept
     if saved is None:
         return None
-    pending = Pending(token, saved["round"], saved["data_set"], saved["name"], saved["created"],
-                      saved["versions"], saved["digest"])  # fmt: skip
-    if saved["round"] != round_id or pending.created < time.time() - LIFETIME_SECONDS:
+    pending = Pending(token=token, **saved)
+    if pending.round_id != round_id or pending.created < time.time() - LIFETIME_SECONDS:
         pending.discard()
         return None
     if not pending.path.exists():

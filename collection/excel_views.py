@@ -79,9 +79,15 @@ def _error_rows(refused: excel_import.ImportRefused) -> list[dict]:
 
 
 def _page(request, context: dict, status: int = 200) -> HttpResponse:
-    defaults = {"result": None, "refused": None, "preview": None, "token": "", "notice": "",
-                "clear_marker": excel.CLEAR_MARKER,
-                "lifetime_minutes": excel_pending.LIFETIME_SECONDS // 60}  # fmt: skip
+    defaults = {
+        "result": None,
+        "refused": None,
+        "preview": None,
+        "token": "",
+        "notice": "",
+        "clear_marker": excel.CLEAR_MARKER,
+        "lifetime_minutes": excel_pending.LIFETIME_SECONDS // 60,
+    }
     return render(request, "collection/excel_import.html", defaults | context, status=status)
 
 
@@ -93,12 +99,13 @@ def _refused(request, context: dict, refused: excel_import.ImportRefused) -> Htt
 def _preview_upload(request, round_, data_sets, data: dict):
     """The upload kept under MEDIA_ROOT with its preview in the session, when it changes
     something; (preview, token), the token "" when there is nothing to confirm."""
-    pending = excel_pending.new(round_.pk, "")
+    pending = excel_pending.new(round_.pk)
     try:
         pending.name = excel_import.save_upload(data["file"], pending.path)
         grid = excel_import.read_file(pending.path, pending.name)
-        preview = excel_import.preview(grid, round_, data_sets, actor=request.user,
-                                       fallback=data.get("data_set") or "")  # fmt: skip
+        preview = excel_import.preview(
+            grid, round_, data_sets, actor=request.user, fallback=data.get("data_set") or ""
+        )
     except excel_import.ImportRefused:
         pending.discard()
         raise
@@ -136,18 +143,22 @@ def import_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
     context = {"round": round_, "data_sets": data_sets, "form": ImportForm(data_sets=data_sets)}
     pending = excel_pending.take(request.session, request.POST.get("token", ""), round_.pk)
     if pending is None:
-        context["notice"] = _("This preview has expired or was already used; nothing was "
-                              "written. Upload the file again.")  # fmt: skip
+        context["notice"] = _(
+            "This preview has expired or was already used; nothing was "
+            "written. Upload the file again."
+        )
         return _page(request, context, status=400)
     try:
         if "cancel" in request.POST:
             context["notice"] = _("The import was cancelled; nothing was written.")
             return _page(request, context)
         grid = excel_import.read_file(pending.path, pending.name)
-        preview = excel_import.preview(grid, round_, data_sets, actor=request.user,
-                                       fallback=pending.data_set)  # fmt: skip
-        context["result"] = excel_import.confirm(preview, pending.versions, pending.digest,
-                                                 actor=request.user)  # fmt: skip
+        preview = excel_import.preview(
+            grid, round_, data_sets, actor=request.user, fallback=pending.data_set
+        )
+        context["result"] = excel_import.confirm(
+            preview, pending.versions, pending.digest, actor=request.user
+        )
     except excel_import.ImportRefused as refused:
         return _refused(request, context, refused)
     finally:

@@ -160,8 +160,9 @@ def test_the_preview_lists_figures_added_changed_and_cleared_and_writes_nothing(
     office, world, collection
 ):
     typed_on_the_web(world, collection)
-    content = fill(download(office, collection), {"C-A1": {P: 1300, L: "1.150", IT: "xóa"},
-                                                   "C-A2": {P: 500}})  # fmt: skip
+    content = fill(
+        download(office, collection), {"C-A1": {P: 1300, L: "1.150", IT: "xóa"}, "C-A2": {P: 500}}
+    )
     before = counts()
     response = upload(office, collection, content)
     assert response.status_code == 200 and counts() == before
@@ -170,8 +171,11 @@ def test_the_preview_lists_figures_added_changed_and_cleared_and_writes_nothing(
         "changed": [(P, Decimal(1200), Decimal(1300))],
         "cleared": [(IT, Decimal(12), None)],
     }
-    assert changes_of(response, "C-A2") == {"added": [(P, None, Decimal(500))], "changed": [],
-                                            "cleared": []}  # fmt: skip
+    assert changes_of(response, "C-A2") == {
+        "added": [(P, None, Decimal(500))],
+        "changed": [],
+        "cleared": [],
+    }
     html = response.content.decode()
     assert 'data-unit="C-A1" data-added="0" data-changed="1" data-cleared="1"' in html
     assert 'data-unit="C-A2" data-added="1"' in html
@@ -189,8 +193,9 @@ def test_a_file_that_changes_nothing_has_nothing_to_confirm(office, world, colle
 
 def test_confirming_writes_exactly_the_preview(office, world, collection):
     a1 = typed_on_the_web(world, collection)
-    content = fill(download(office, collection), {"C-A1": {P: 1300, IT: "xóa"},
-                                                   "C-A2": {P: 500, L: 450}})  # fmt: skip
+    content = fill(
+        download(office, collection), {"C-A1": {P: 1300, IT: "xóa"}, "C-A2": {P: 500, L: 450}}
+    )
     previewed = upload(office, collection, content)
     shown = {
         u.submission.unit.code: {c.key: c.new for c in u.changes}
