@@ -342,6 +342,15 @@ def test_a_commune_reporter_cannot_import_another_commune(
     assert entries() == (0, 0)
 
 
+def test_a_commune_reporter_previews_and_confirms_their_own_row(client, world, collection):
+    client.force_login(world.users.commune_reporter)
+    content = fill(download(client, collection), {"C-A1": {P: 1000}})
+    previewed = upload(client, collection, content)
+    assert [u.submission.unit.code for u in previewed.context["preview"].units] == ["C-A1"]
+    assert confirm(client, collection, previewed).context["result"].units == ["C-A1"]
+    assert services.current_values(collection.submissions["C-A1"]) == {P: Decimal("1000")}
+
+
 def test_a_submitted_form_is_not_changed_and_nothing_else_is(
     office, world, blank, collection, english
 ):
