@@ -16,7 +16,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from benchmarks.worker import measure
-from collection import excel, services
+from collection import excel, excel_import, services
 from collection.forms_spec import cells_of
 from collection.models import DataSet, Entry, ReportingRound, Submission
 from core import spreadsheets
@@ -112,7 +112,7 @@ def read_only(content: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.xlsx"
         path.write_bytes(content)
-        spreadsheets.read_first_sheet(path, max_unpacked=excel.MAX_UNCOMPRESSED_BYTES)
+        spreadsheets.read_first_sheet(path, max_unpacked=excel_import.MAX_UNCOMPRESSED_BYTES)
 
 
 def time_import(round_: ReportingRound, data_set: DataSet, office, repeat: int) -> dict:
@@ -124,7 +124,7 @@ def time_import(round_: ReportingRound, data_set: DataSet, office, repeat: int) 
 
     def run_import() -> None:
         upload = SimpleUploadedFile(f"{data_set.code}.xlsx", next(turn))
-        outcomes.append(excel.import_template(upload, round_, data_set, actor=office))
+        outcomes.append(excel_import.import_template(upload, round_, data_set, actor=office))
 
     timing = measure(run_import, repeat)
     rows = len(outcomes[0].units)

@@ -1,4 +1,4 @@
-"""URLs of a round's Excel template: download and import."""
+"""URLs of a round's Excel template: download, import (preview) and confirm."""
 
 from django.urls import path
 
@@ -13,4 +13,9 @@ urlpatterns = [
         name="template",
     ),
     path("collection/rounds/<int:round_id>/import/", excel_views.template_import, name="import"),
+    path(
+        "collection/rounds/<int:round_id>/import/confirm/",
+        excel_views.import_confirm,
+        name="import_confirm",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Download a round's data set as an .xlsx template, and upload it filled (collection.excel)."""
+"""Download a round's data set as an .xlsx template; upload it filled, see the preview of its
+changes, and confirm them (collection.excel, collection.excel_import, collection.excel_pending)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import units_visible_to
 
-from . import excel
+from . import excel, excel_import, excel_pending
 from .models import DataSet, ReportingRound, Submission
 
 
@@ -57,38 +58,109 @@ def template_download(request: HttpRequest, round_id: int) -> FileResponse:
 
 
 class ImportForm(forms.Form):
-    data_set = forms.ChoiceField(label=_("Data set"))
     file = forms.FileField(label=_("Filled template (.xlsx)"))
+    data_set = forms.ChoiceField(
+        label=_("Data set (only for an older file that does not name its own)"), required=False
+    )
 
     def __init__(self, *args, data_sets: list[DataSet], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["data_set"].choices = [(d.code, d.name) for d in data_sets]
         if len(data_sets) == 1:
-            self.fields["data_set"].initial = data_sets[0].code
-            self.fields["data_set"].required = False
+            del self.fields["data_set"]  # nothing to choose
+        else:
+            choices = [(d.code, d.name) for d in data_sets]
+            self.fields["data_set"].choices = [("", _("Read from the file"))] + choices
 
 
-def _error_rows(refused: excel.ImportRefused) -> list[dict]:
+def _error_rows(refused: excel_import.ImportRefused) -> list[dict]:
     """The errors as core/_import_errors.html lists them (the register's import page too)."""
     return [{"place": e.sheet, "row": e.row, "column": e.column, "value": e.value,
              "message": e.expected} for e in refused.errors]  # fmt: skip
 
 
+def _page(request, context: dict, status: int = 200) -> HttpResponse:
+    defaults = {
+        "result": None,
+        "refused": None,
+        "preview": None,
+        "token": "",
+        "notice": "",
+        "clear_marker": excel.CLEAR_MARKER,
+        "lifetime_minutes": excel_pending.LIFETIME_SECONDS // 60,
+    }
+    return render(request, "collection/excel_import.html", defaults | context, status=status)
+
+
+def _refused(request, context: dict, refused: excel_import.ImportRefused) -> HttpResponse:
+    context |= {"refused": refused, "import_errors": _error_rows(refused)}
+    return _page(request, context, status=409 if refused.stale else 400)
+
+
+def _preview_upload(request, round_, data_sets, data: dict):
+    """The upload kept under MEDIA_ROOT with its preview in the session, when it changes
+    something; (preview, token), the token "" when there is nothing to confirm."""
+    pending = excel_pending.new(round_.pk)
+    try:
+        pending.name = excel_import.save_upload(data["file"], pending.path)
+        grid = excel_import.read_file(pending.path, pending.name)
+        preview = excel_import.preview(
+            grid, round_, data_sets, actor=request.user, fallback=data.get("data_set") or ""
+        )
+    except excel_import.ImportRefused:
+        pending.discard()
+        raise
+    if not preview.units:
+        pending.discard()
+        return preview, ""
+    pending.data_set, pending.versions = preview.data_set.code, preview.versions
+    pending.digest = preview.digest
+    excel_pending.keep(request.session, pending)
+    return preview, pending.token
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_import(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Upload a filled template: every row is checked, then all are saved as drafts, or none."""
+    """Upload a filled template: every row is checked and its changes shown; nothing is
+    written until the user confirms."""
     round_, data_sets = _round_and_sets(request, round_id)
     form = ImportForm(request.POST or None, request.FILES or None, data_sets=data_sets)
-    context = {"round": round_, "data_sets": data_sets, "form": form, "result": None,
-               "refused": None}  # fmt: skip
+    context = {"round": round_, "data_sets": data_sets, "form": form}
     if request.method == "POST" and form.is_valid():
-        data_set = _chosen(data_sets, form.cleaned_data.get("data_set"))
         try:
-            context["result"] = excel.import_template(
-                form.cleaned_data["file"], round_, data_set, actor=request.user
-            )
-        except excel.ImportRefused as refused:
-            context["refused"], context["import_errors"] = refused, _error_rows(refused)
-    status = 400 if context["refused"] else 200
-    return render(request, "collection/excel_import.html", context, status=status)
+            preview, token = _preview_upload(request, round_, data_sets, form.cleaned_data)
+        except excel_import.ImportRefused as refused:
+            return _refused(request, context, refused)
+        context |= {"preview": preview, "token": token}
+    return _page(request, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Write what the preview showed, all or nothing, if no form changed since; or cancel."""
+    round_, data_sets = _round_and_sets(request, round_id)
+    context = {"round": round_, "data_sets": data_sets, "form": ImportForm(data_sets=data_sets)}
+    pending = excel_pending.take(request.session, request.POST.get("token", ""), round_.pk)
+    if pending is None:
+        context["notice"] = _(
+            "This preview has expired or was already used; nothing was "
+            "written. Upload the file again."
+        )
+        return _page(request, context, status=400)
+    try:
+        if "cancel" in request.POST:
+            context["notice"] = _("The import was cancelled; nothing was written.")
+            return _page(request, context)
+        grid = excel_import.read_file(pending.path, pending.name)
+        preview = excel_import.preview(
+            grid, round_, data_sets, actor=request.user, fallback=pending.data_set
+        )
+        context["result"] = excel_import.confirm(
+            preview, pending.versions, pending.digest, actor=request.user
+        )
+    except excel_import.ImportRefused as refused:
+        return _refused(request, context, refused)
+    finally:
+        pending.discard()
+    return _page(request, context)

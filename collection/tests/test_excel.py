@@ -1,4 +1,5 @@
-"""A round's Excel template: its shape, the round trip, and every bad upload refused whole."""
+"""A round's Excel template: its shape, the round trip (upload, preview, confirm), and every bad
+upload refused whole."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from collection import excel, services
+from collection import excel, excel_import, services
 from collection.models import Entry
 from core import spreadsheets
 
@@ -68,13 +69,34 @@ def fill(content: bytes, figures: dict[str, dict]) -> bytes:
     return save(wb)
 
 
-def upload(client, collection, content: bytes, name: str = "bao-cao.xlsx"):
+def upload(client, collection, content: bytes, name: str = "bao-cao.xlsx", **data):
+    """The upload: its preview, or its errors; nothing is written."""
     file = SimpleUploadedFile(name, content, content_type=XLSX)
-    return client.post(import_url(collection), {"file": file})
+    return client.post(import_url(collection), {"file": file, **data})
+
+
+def confirm(client, collection, previewed, **data):
+    """The confirmation of a previewed upload."""
+    token = previewed.context["token"]
+    assert token, previewed.context.get("refused")
+    url = reverse("collection_excel:import_confirm", args=[collection.round.pk])
+    return client.post(url, {"token": token, **data})
+
+
+def import_file(client, collection, content: bytes):
+    """Upload, then confirm what the preview showed."""
+    return confirm(client, collection, upload(client, collection, content))
 
 
 def entries() -> tuple:
     return Entry.objects.count(), Entry.history.count()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads kept for a preview go under a test's own MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture
@@ -94,7 +116,8 @@ def blank(office, collection) -> bytes:
 def test_the_template_has_a_header_block_labels_hidden_keys_and_one_row_per_unit(blank, collection):
     ws = load_workbook(io.BytesIO(blank)).active
     assert ws["A1"].value == "Báo cáo năm 2020"
-    assert collection.data_set.code in ws["B3"].value
+    assert (ws["B2"].value, ws["B3"].value) == ("bc-2020", collection.data_set.code)
+    assert ws["C3"].value == collection.data_set.name
     labels = [c.value for c in ws[excel.LABEL_ROW]]
     assert labels[2] == "Số người trong độ tuổi (Từ 15 đến 60)"
     keys = [c.value for c in ws[excel.KEY_ROW]]
@@ -109,8 +132,10 @@ def test_the_template_protects_its_headers_and_checks_the_cells(blank):
     assert ws.protection.sheet
     assert ws.cell(excel.LABEL_ROW, 3).protection.locked
     assert not ws.cell(FIRST, 3).protection.locked
-    kinds = {v.type for v in ws.data_validations.dataValidation}
-    assert "whole" in kinds
+    rules = {str(v.sqref): v for v in ws.data_validations.dataValidation}
+    persons = rules[f"C{FIRST}:C{excel.LAST_ROW}"]
+    assert persons.type == "custom" and f'"{excel.CLEAR_MARKER}"' in persons.formula1
+    assert f"INT(C{FIRST})" in persons.formula1  # a count: whole numbers only
     assert ws.freeze_panes == f"C{FIRST}"
     assert ws.column_dimensions["B"].width > ws.column_dimensions["C"].width
 
@@ -151,7 +176,7 @@ def test_an_anonymous_user_is_sent_to_the_login_page(client, collection):
 def test_a_filled_template_saves_every_unit_as_a_draft(office, world, blank, collection):
     content = fill(blank, {"C-A1": {P: 1100, L: "1.099", OFF: 40, IT: 12},
                            "C-A2": {P: 500, L: 450.0}})  # fmt: skip
-    response = upload(office, collection, content)
+    response = import_file(office, collection, content)
     assert response.status_code == 200
     assert response.context["result"].units == ["C-A1", "C-A2"]
     a1 = services.current_values(collection.submissions["C-A1"])
@@ -170,7 +195,7 @@ def test_reordered_columns_are_read_by_their_keys(office, blank, collection):
         a.value, b.value = b.value, a.value
     ws.cell(FIRST, column_of(ws, P), 800)
     ws.cell(FIRST, column_of(ws, L), 790)
-    assert upload(office, collection, save(wb)).status_code == 200
+    assert import_file(office, collection, save(wb)).status_code == 200
     values = services.current_values(collection.submissions["C-A1"])
     assert (values[P], values[L]) == (Decimal("800"), Decimal("790"))
 
@@ -180,7 +205,7 @@ def test_empty_rows_are_skipped(office, blank, collection):
     ws = wb.active
     ws.insert_rows(FIRST + 1, 3)  # three empty rows between the units
     ws.cell(FIRST + 4, column_of(ws, P), 600)
-    result = upload(office, collection, save(wb)).context["result"]
+    result = import_file(office, collection, save(wb)).context["result"]
     assert (result.units, result.unchanged) == (["C-A2"], 1)  # A1's row changes nothing
     assert services.current_values(collection.submissions["C-A2"]) == {P: Decimal("600")}
 
@@ -272,27 +297,27 @@ def test_an_error_names_the_sheet_row_column_and_value(office, blank, collection
 
 
 def test_vietnamese_numbers_in_text_cells_are_read(office, blank, collection):
-    upload(office, collection, fill(blank, {"C-A1": {P: "1.234", OFF: " 40 "}}))
+    import_file(office, collection, fill(blank, {"C-A1": {P: "1.234", OFF: " 40 "}}))
     values = services.current_values(collection.submissions["C-A1"])
     assert (values[P], values[OFF]) == (Decimal("1234"), Decimal("40"))
 
 
 def test_a_file_over_the_size_limit_is_refused(office, blank, collection, english, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(excel_import, "MAX_UPLOAD_BYTES", 1000)
     response = upload(office, collection, fill(blank, {"C-A1": {P: 1}}))
     assert "larger than" in response.context["refused"].errors[0].expected
     assert entries() == (0, 0)
 
 
 def test_a_sheet_with_too_many_rows_is_refused(office, blank, collection, english, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 7)
+    monkeypatch.setattr(excel_import, "MAX_ROWS", 7)
     response = upload(office, collection, fill(blank, {"C-A2": {P: 1}}))
     assert "more than 7 rows" in response.context["refused"].errors[0].expected
     assert entries() == (0, 0)
 
 
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(office, collection, english, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(excel_import, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     bomb = zip_of({"[Content_Types].xml": b"<Types/>", "xl/filler.xml": b"0" * 2 * 1024 * 1024})
     assert len(bomb) < 50_000
 
@@ -317,6 +342,15 @@ def test_a_commune_reporter_cannot_import_another_commune(
     assert entries() == (0, 0)
 
 
+def test_a_commune_reporter_previews_and_confirms_their_own_row(client, world, collection):
+    client.force_login(world.users.commune_reporter)
+    content = fill(download(client, collection), {"C-A1": {P: 1000}})
+    previewed = upload(client, collection, content)
+    assert [u.submission.unit.code for u in previewed.context["preview"].units] == ["C-A1"]
+    assert confirm(client, collection, previewed).context["result"].units == ["C-A1"]
+    assert services.current_values(collection.submissions["C-A1"]) == {P: Decimal("1000")}
+
+
 def test_a_submitted_form_is_not_changed_and_nothing_else_is(
     office, world, blank, collection, english
 ):
@@ -335,7 +369,7 @@ def test_an_unchanged_row_of_a_submitted_form_is_left_alone(office, world, colle
     services.save_entries(a2, {P: "500", L: "450"}, actor=world.users.district_admin)
     services.submit(a2, actor=world.users.district_admin)
     content = fill(download(office, collection), {"C-A1": {P: 1000}})
-    result = upload(office, collection, content).context["result"]
+    result = import_file(office, collection, content).context["result"]
     assert (result.units, result.unchanged) == (["C-A1"], 1)
     assert services.current_values(a2) == {P: Decimal("500"), L: Decimal("450")}
 
@@ -351,7 +385,8 @@ def test_a_refusal_of_the_service_rolls_back_every_unit(
         return real(submission, *args, **kwargs)
 
     monkeypatch.setattr(services, "save_entries", refuse_a2)
-    response = upload(office, collection, fill(blank, {"C-A1": {P: 1000}, "C-A2": {P: 9}}))
+    response = import_file(office, collection, fill(blank, {"C-A1": {P: 1000}, "C-A2": {P: 9}}))
+    assert response.status_code == 409
     (error,) = response.context["refused"].errors
     assert (error.row, error.expected) == (FIRST + 1, "Someone else saved this form.")
     assert entries() == (0, 0)
@@ -369,7 +404,7 @@ def test_the_import_page_links_the_template_and_shows_a_summary(office, blank, c
     page = office.get(import_url(collection))
     assert page.status_code == 200
     assert template_url(collection) in page.content.decode()
-    response = upload(office, collection, fill(blank, {"C-A1": {P: 1000, L: 1001}}))
+    response = import_file(office, collection, fill(blank, {"C-A1": {P: 1000, L: 1001}}))
     html = response.content.decode()
     assert 'data-units="1"' in html and 'data-unchanged="1"' in html
     assert response.context["result"].with_problems == 1  # literate persons > persons
