@@ -36,6 +36,7 @@ from .forms import (
 )
 from .forms_spec import cells_of, previous_values
 from .models import DataSet, Entry, ReportingRound, Submission
+from .periods import open_round_for_year
 
 Status = Submission.Status
 DONE = (Status.SUBMITTED, Status.APPROVED)
@@ -332,8 +333,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round_ = services.open_round(
-                owner=owner, period=data["period"], code=data["code"], name=data["name"],
+            round_ = open_round_for_year(
+                owner=owner, year=data["year"], code=data["code"], name=data["name"],
                 opens_on=data["opens_on"], due_on=data["due_on"], data_sets=data["data_sets"],
                 actor=request.user,
             )  # fmt: skip
