@@ -193,3 +193,43 @@ def test_text_typed_in_decomposed_unicode_is_stored_composed(as_user, world, col
     typed = unicodedata.normalize("NFD", "Tuyên truyền ở Nghĩa Lộ")
     post_page(as_user("unit_reporter"), collection, duty_fields(leads, text=typed))
     assert reports(world)[leads.pk][1] == unicodedata.normalize("NFC", typed)
+
+
+# --- the way to the page, and links that open ---------------------------------------------
+
+
+def links_on(html: str) -> set[str]:
+    import re
+
+    return {h.replace("&amp;", "&") for h in re.findall(r'href="(/[^"#]*)"', html)} - {"/"}
+
+
+def test_a_body_reporter_finds_its_task_page_on_the_reports_page(as_user, world, collection):
+    page = as_user("unit_reporter").get("/collection/")
+    assert f'href="{body_url(collection, "D-A-GD")}"' in page.text
+    # a commune reports on the duty its group of communes holds
+    page = as_user("commune_reporter").get("/collection/")
+    assert f'href="{body_url(collection, "C-A1")}"' in page.text
+
+
+@pytest.mark.parametrize(
+    "role, code",
+    [("unit_reporter", "D-A-GD"), ("commune_reporter", "C-A1"), ("viewer", "D-A-GD"),
+     ("district_admin", "D-A-GD")],
+)  # fmt: skip
+def test_every_link_on_a_body_page_opens_for_its_user(as_user, world, collection, role, code):
+    client = as_user(role)
+    client.post(body_url(collection, "D-A-GD"), duty_fields(world.plan.duties.edu_leads))
+    page = client.get(body_url(collection, code))
+    assert page.status_code == 200
+    for link in links_on(page.text):
+        if link.startswith("/static/"):
+            continue
+        assert client.get(link).status_code == 200, link
+
+
+def test_the_office_has_its_round_links_on_the_body_page(as_user, world, collection):
+    page = as_user("viewer").get(body_url(collection, "D-A-GD")).text
+    assert f'href="/collection/rounds/{collection.round.pk}/tasks/"' in page
+    page = as_user("unit_reporter").get(body_url(collection, "D-A-GD")).text
+    assert f'href="/collection/rounds/{collection.round.pk}/tasks/"' not in page
