@@ -3,6 +3,7 @@ progress by task group and by body; evidence files are served only within scope.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from . import tasks
 from .models import Evidence, ReportingRound, TaskReport
 from .services import NotAllowed
 
+DUTY_FIELD = re.compile(r"(?:progress|text)-([0-9]{1,18})")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -65,13 +67,11 @@ def _body_rows(round_: ReportingRound, plan: Plan, unit) -> list[dict]:
     return rows
 
 
-def _typed(request: HttpRequest, rows: list[dict]) -> list[tasks.DutyEntry]:
-    """One entry per duty of the page found in the POST (others are left alone)."""
+def _typed(request: HttpRequest) -> list[tasks.DutyEntry]:
+    """One entry per duty named in the POST; the service refuses a duty not the unit's."""
+    ids = sorted({int(m[1]) for key in request.POST if (m := DUTY_FIELD.fullmatch(key))})
     entries = []
-    for row in rows:
-        pk = row["duty"].pk
-        if f"progress-{pk}" not in request.POST and f"text-{pk}" not in request.POST:
-            continue
+    for pk in ids:
         version = request.POST.get(f"version-{pk}", "")
         entries.append(tasks.DutyEntry(
             pk, request.POST.get(f"progress-{pk}", ""), request.POST.get(f"text-{pk}", ""),
@@ -112,7 +112,7 @@ def body_progress(request: HttpRequest, round_id: int, code: str) -> HttpRespons
     if request.method == "POST":
         if not can(request.user, "enter_data", unit):
             raise Http404
-        entries = _typed(request, rows)
+        entries = _typed(request)
         try:
             tasks.save_progress(round_, unit, entries, actor=request.user)
         except NotAllowed as refused:

@@ -151,8 +151,8 @@ def save_progress(
         typed = typed_of(entry)
         # Without a version the caller states the report outright, even "not started".
         changed = typed != stored or (report is None and entry.version is None)
-        stored_version = report.version if report else 0
-        if changed and entry.version is not None and entry.version != stored_version:
+        # Nothing stored means nobody else's text to lose, whatever version the page had.
+        if changed and report and entry.version is not None and entry.version != report.version:
             if typed == _loaded(report, entry.version):
                 changed = False  # untouched on this page: keep what the other person saved
             else:
