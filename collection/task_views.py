@@ -22,6 +22,7 @@ from .models import Evidence, ReportingRound, TaskReport
 from .services import NotAllowed
 
 DUTY_FIELD = re.compile(r"(?:progress|text)-([0-9]{1,18})")
+VERSION = re.compile(r"[0-9]{1,9}")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -75,7 +76,8 @@ def _typed(request: HttpRequest) -> list[tasks.DutyEntry]:
         version = request.POST.get(f"version-{pk}", "")
         entries.append(tasks.DutyEntry(
             pk, request.POST.get(f"progress-{pk}", ""), request.POST.get(f"text-{pk}", ""),
-            int(version) if version.isdigit() else None, request.FILES.get(f"evidence-{pk}"),
+            int(version) if VERSION.fullmatch(version) else None,
+            request.FILES.get(f"evidence-{pk}"),
         ))  # fmt: skip
     return entries
 

@@ -144,6 +144,24 @@ def save_progress(
             round=round_, unit=unit, duty_id__in=ids
         )
     }
+    writes, current = _writes_and_conflicts(entries, reports, kinds, errors)
+    if errors:
+        files = any(e.upload is not None for e in entries)
+        raise ProgressRefused(_refusal_message(files), errors, current)
+    duties = Duty.objects.in_bulk([e.duty_id for e, _r in writes])
+    saved = []
+    for entry, report in writes:
+        if report is None or typed_of(entry) != (report.progress, report.text):
+            report = _write(round_, duties[entry.duty_id], unit, report, entry, actor)
+        if entry.duty_id in kinds:
+            _store_evidence(report, entry.upload, kinds[entry.duty_id], actor)
+        saved.append(report)
+    return saved
+
+
+def _writes_and_conflicts(entries, reports, kinds, errors) -> tuple[list, dict]:
+    """The entries to write (with their stored report), and the reports someone else changed
+    since the page was loaded where this page changed them too (added to `errors`)."""
     writes, current = [], {}
     for entry in entries:
         report = reports.get(entry.duty_id)
@@ -160,18 +178,7 @@ def save_progress(
                 errors.setdefault(entry.duty_id, _stale_message())
         if (changed or entry.duty_id in kinds) and entry.duty_id not in errors:
             writes.append((entry, report))
-    if errors:
-        files = any(e.upload is not None for e in entries)
-        raise ProgressRefused(_refusal_message(files), errors, current)
-    duties = Duty.objects.in_bulk([e.duty_id for e, _r in writes])
-    saved = []
-    for entry, report in writes:
-        if report is None or typed_of(entry) != (report.progress, report.text):
-            report = _write(round_, duties[entry.duty_id], unit, report, entry, actor)
-        if entry.duty_id in kinds:
-            _store_evidence(report, entry.upload, kinds[entry.duty_id], actor)
-        saved.append(report)
-    return saved
+    return writes, current
 
 
 def typed_of(entry: DutyEntry) -> tuple[str, str]:
