@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from core.access import can, get_unit_or_404
 from plans.models import Duty, Plan
 from plans.queries import plans_visible_to, responsibilities
+from units.models import OrgUnit
 
 from . import tasks
 from .models import Evidence, ReportingRound, TaskReport
@@ -148,8 +149,19 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
         reports[(duty_id, unit_code, progress)] += 1
     by_group, by_body = _progress_tables(resp, reports)
     context = {"round": round_, "plan": plan, "by_group": by_group, "by_body": by_body,
-               "progress": TaskReport.Progress}  # fmt: skip
+               "progress": TaskReport.Progress,
+               "linked": _linked_bodies(request.user, round_, resp)}  # fmt: skip
     return render(request, "collection/tasks/round.html", context)
+
+
+def _linked_bodies(user, round_: ReportingRound, resp) -> set[str]:
+    """Codes of the bodies whose page the user may open in this round: a link never 404s."""
+    codes = [party.code for party in resp.parties.values() if not party.is_group]
+    return {
+        unit.code
+        for unit in OrgUnit.objects.filter(code__in=codes)
+        if can(user, "view", unit) and tasks.reports_into(round_, unit)
+    }
 
 
 def _progress_tables(resp, reports: Counter) -> tuple[list, list]:

@@ -203,3 +203,17 @@ def test_a_unit_that_owes_a_form_of_another_offices_round_reports_into_it(world,
     assert tasks.reports_into(scene.dk, scene.sub_dk.unit)
     assert tasks.reports_into(scene.b, world.tree.commune_b1)
     assert not tasks.reports_into(scene.b, world.tree.education)
+
+
+@pytest.mark.parametrize(
+    "role, round_name",
+    [("zone_viewer", "dk"), ("zone_viewer", "a"), ("viewer", "a"), ("superuser", "dk")],
+)
+def test_every_link_on_a_rounds_progress_page_opens(client, world, scene, role, round_name):
+    import re
+
+    client.force_login(getattr(world.users, role))
+    page = client.get(f"/collection/rounds/{getattr(scene, round_name).pk}/tasks/")
+    assert page.status_code == 200
+    links = {h for h in re.findall(r'href="(/[^"#?]*)"', page.text)} - {"/"}
+    assert [link for link in links if client.get(link).status_code != 200] == []
