@@ -221,6 +221,7 @@ def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
     where the round's plan gives it duties."""
     roots = scope_roots(user, "enter_data")
     pages = []
+    owes: dict[tuple[int, int], bool] = {}  # (plan, unit): rounds of one plan ask once
     for unit in (roots or [])[:limit]:
         above = [a.pk for a in OrgUnit.objects.get_ancestors(unit)] + [unit.pk]
         rounds = (
@@ -231,7 +232,11 @@ def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
         )
         for round_ in rounds:
             plan = tasks.plan_of(round_)
-            if plan is not None and tasks.duties_of(plan, unit):
+            if plan is None:
+                continue
+            if (plan.pk, unit.pk) not in owes:
+                owes[(plan.pk, unit.pk)] = bool(tasks.duties_of(plan, unit))
+            if owes[(plan.pk, unit.pk)]:
                 pages.append((round_, unit))
     return pages
 
