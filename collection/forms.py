@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.xhht import vn_number
-from indicators.models import Period
+from core.text import nfc
 
 from .forms_spec import Cell
 from .models import DataSet, ReportingRound
+from .periods import default_year, year_choices
 from .validation import HARD, Key, Problem
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -34,7 +36,8 @@ class RoundForm(forms.Form):
 
     code = forms.SlugField(label=_("Code"), max_length=60)
     name = forms.CharField(label=_("Name"), max_length=300)
-    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.all())
+    # Any year in a sensible range; its period is created when the round opens.
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     opens_on = _date_field(_("Opens on"))
     due_on = _date_field(_("Due on"))
     data_sets = forms.ModelMultipleChoiceField(
@@ -42,6 +45,15 @@ class RoundForm(forms.Form):
         queryset=DataSet.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].choices = [(y, str(y)) for y in year_choices(today)]
+        self.fields["year"].initial = default_year(today)
+
+    def clean_name(self) -> str:
+        return nfc(self.cleaned_data["name"]).strip()
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]

@@ -1,4 +1,5 @@
-"""URLs of task progress pages."""
+"""URLs of task progress pages: the plan's progress in a round, a body's page (one form for
+all its duties) and evidence files."""
 
 from django.urls import path
 
@@ -9,10 +10,5 @@ app_name = "tasks"
 urlpatterns = [
     path("collection/rounds/<int:round_id>/tasks/", views.round_progress, name="round"),
     path("collection/rounds/<int:round_id>/tasks/<str:code>/", views.body_progress, name="body"),
-    path(
-        "collection/rounds/<int:round_id>/tasks/<str:code>/<int:duty_id>/",
-        views.save_progress,
-        name="save",
-    ),
     path("collection/evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
 ]

@@ -3,25 +3,27 @@ progress by task group and by body; evidence files are served only within scope.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.access import can, get_unit_or_404
-from core.uploads import UploadRefused
 from plans.models import Duty, Plan
-from plans.queries import plans_for_unit, responsibilities
+from plans.queries import plans_visible_to, responsibilities
+from units.models import OrgUnit
 
 from . import tasks
 from .models import Evidence, ReportingRound, TaskReport
-from .services import SubmissionRefused
+from .services import NotAllowed
 
+DUTY_FIELD = re.compile(r"(?:progress|text)-([0-9]{1,18})")
+VERSION = re.compile(r"[0-9]{1,9}")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -41,7 +43,7 @@ def _round_or_404(user, round_id: int, action: str = "view") -> ReportingRound:
 
 
 def _plan(round_: ReportingRound) -> Plan:
-    plan = plans_for_unit(round_.owner).order_by("-start_year").first()
+    plan = tasks.plan_of(round_)
     if plan is None:
         raise Http404
     return plan
@@ -52,47 +54,86 @@ def _body_rows(round_: ReportingRound, plan: Plan, unit) -> list[dict]:
     duties = Duty.objects.in_bulk([d.duty_id for d in owed])
     reports = {
         r.duty_id: r
-        for r in TaskReport.objects.filter(round=round_, unit=unit).prefetch_related("evidence")
+        for r in TaskReport.objects.filter(round=round_, unit=unit)
+        .select_related("updated_by")
+        .prefetch_related("evidence")
     }
-    return [
-        {"duty": duties[d.duty_id], "role": d.role, "report": reports.get(d.duty_id)} for d in owed
-    ]
+    rows = []
+    for owed_duty in owed:
+        report = reports.get(owed_duty.duty_id)
+        rows.append({
+            "duty": duties[owed_duty.duty_id], "role": owed_duty.role, "report": report,
+            "progress": report.progress if report else tasks.UNREPORTED[0],
+            "text": report.text if report else "", "version": report.version if report else 0,
+        })  # fmt: skip
+    return rows
+
+
+def _typed(request: HttpRequest) -> list[tasks.DutyEntry]:
+    """One entry per duty named in the POST; the service refuses a duty not the unit's."""
+    ids = sorted({int(m[1]) for key in request.POST if (m := DUTY_FIELD.fullmatch(key))})
+    entries = []
+    for pk in ids:
+        version = request.POST.get(f"version-{pk}", "")
+        entries.append(tasks.DutyEntry(
+            pk, request.POST.get(f"progress-{pk}", ""), request.POST.get(f"text-{pk}", ""),
+            int(version) if VERSION.fullmatch(version) else None,
+            request.FILES.get(f"evidence-{pk}"),
+        ))  # fmt: skip
+    return entries
+
+
+def _keep_typed(rows: list[dict], entries: list[tasks.DutyEntry], refused) -> None:
+    """After a refusal the page shows what was typed everywhere, each duty's message, and
+    beside a stale duty what the other person saved (its version, so a second save wins)."""
+    typed = {e.duty_id: e for e in entries}
+    for row in rows:
+        pk = row["duty"].pk
+        if pk in typed:
+            entry = typed[pk]
+            row |= {"progress": entry.progress, "text": entry.text}
+            if entry.version is not None:
+                row["version"] = entry.version
+        row["error"] = refused.errors.get(pk, "")
+        if pk in refused.current:
+            row["theirs"] = refused.current[pk]
+            row["version"] = refused.current[pk].version
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def body_progress(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    """A body's duties in a round, all in one form: one save keeps every duty's typing."""
     unit = get_unit_or_404(request.user, code)
-    round_ = get_object_or_404(ReportingRound.objects.select_related("period"), pk=round_id)
+    round_ = get_object_or_404(ReportingRound.objects.select_related("owner", "period"),
+                               pk=round_id)  # fmt: skip
+    if not tasks.reports_into(round_, unit):
+        raise Http404
     plan = _plan(round_)
+    rows = _body_rows(round_, plan, unit)
+    error = ""
+    if request.method == "POST":
+        if not can(request.user, "enter_data", unit):
+            raise Http404
+        entries = _typed(request)
+        try:
+            tasks.save_progress(round_, unit, entries, actor=request.user)
+        except NotAllowed as refused:
+            raise Http404 from refused
+        except tasks.ProgressRefused as refused:
+            _keep_typed(rows, entries, refused)
+            error = str(refused)
+        else:
+            messages.success(request, _("The reports were saved."))
+            return redirect("tasks:body", round_id, code)
     context = {
-        "round": round_, "plan": plan, "unit": unit, "rows": _body_rows(round_, plan, unit),
+        "round": round_, "plan": plan, "unit": unit, "rows": rows, "error": error,
         "can_edit": can(request.user, "enter_data", unit), "progress": TaskReport.Progress,
+        # Links only to pages this user may open: a body's reporter may not see the office.
+        "can_view_round": can(request.user, "view", round_.owner),
+        "can_view_plan": plans_visible_to(request.user).filter(pk=plan.pk).exists(),
     }  # fmt: skip
     return render(request, "collection/tasks/body.html", context)
-
-
-@login_required
-@require_POST
-def save_progress(request: HttpRequest, round_id: int, code: str, duty_id: int) -> HttpResponse:
-    unit = get_unit_or_404(request.user, code, "enter_data")
-    round_ = get_object_or_404(ReportingRound, pk=round_id)
-    plan = _plan(round_)
-    if duty_id not in {d.duty_id for d in tasks.duties_of(plan, unit)}:
-        raise Http404
-    duty = get_object_or_404(Duty, pk=duty_id)
-    version = request.POST.get("version", "")
-    try:
-        report = tasks.report_progress(
-            round_, duty, unit, progress=request.POST.get("progress", ""),
-            text=request.POST.get("text", ""), actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
-        )  # fmt: skip
-        if upload := request.FILES.get("evidence"):
-            tasks.attach_evidence(report, upload, actor=request.user)
-        messages.success(request, _("The report on this duty was saved."))
-    except (SubmissionRefused, UploadRefused) as refused:
-        messages.error(request, str(refused))
-    return redirect(reverse("tasks:body", args=[round_id, code]) + f"#duty-{duty_id}")
 
 
 @login_required
@@ -108,8 +149,19 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
         reports[(duty_id, unit_code, progress)] += 1
     by_group, by_body = _progress_tables(resp, reports)
     context = {"round": round_, "plan": plan, "by_group": by_group, "by_body": by_body,
-               "progress": TaskReport.Progress}  # fmt: skip
+               "progress": TaskReport.Progress,
+               "linked": _linked_bodies(request.user, round_, resp)}  # fmt: skip
     return render(request, "collection/tasks/round.html", context)
+
+
+def _linked_bodies(user, round_: ReportingRound, resp) -> set[str]:
+    """Codes of the bodies whose page the user may open in this round: a link never 404s."""
+    codes = [party.code for party in resp.parties.values() if not party.is_group]
+    return {
+        unit.code
+        for unit in OrgUnit.objects.filter(code__in=codes)
+        if can(user, "view", unit) and tasks.reports_into(round_, unit)
+    }
 
 
 def _progress_tables(resp, reports: Counter) -> tuple[list, list]:

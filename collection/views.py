@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import xlsx
-from core.access import can, get_unit_or_404, units_visible_to
+from core.access import can, get_unit_or_404, scope_roots, units_visible_to
 from indicators.models import DataElement
 from plans.models import Target
 from plans.queries import plans_for_unit
+from units.models import OrgUnit
 
-from . import services
+from . import services, tasks
 from .forms import (
     RoundForm,
     entry_sections,
@@ -36,6 +37,7 @@ from .forms import (
 )
 from .forms_spec import cells_of, previous_values
 from .models import DataSet, Entry, ReportingRound, Submission
+from .periods import open_round_for_year
 
 Status = Submission.Status
 DONE = (Status.SUBMITTED, Status.APPROVED)
@@ -184,6 +186,7 @@ def _entry_context(request: HttpRequest, submission: Submission, **shown_state) 
         "sections": sections,
         "problems": problems,
         "editable": editable,
+        "can_enter": can(user, "enter_data", submission.unit),
         "can_review": can(user, "approve", submission.unit),
         "late": _timeliness(submission, timezone.localdate()) == "overdue",
         "history": _history(submission, cells),
@@ -212,6 +215,32 @@ def _rounds_for(user):
     ]
 
 
+def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
+    """The task-progress pages the user reports on: for each unit of their data-entry scope,
+    the latest rounds it reports into (under the round's office, or owing one of its forms)
+    where the round's plan gives it duties."""
+    roots = scope_roots(user, "enter_data")
+    pages = []
+    owes: dict[tuple[int, int], bool] = {}  # (plan, unit): rounds of one plan ask once
+    for unit in (roots or [])[:limit]:
+        above = [a.pk for a in OrgUnit.objects.get_ancestors(unit)] + [unit.pk]
+        rounds = (
+            ReportingRound.objects.filter(Q(owner__in=above) | Q(submissions__unit=unit))
+            .distinct()
+            .select_related("owner", "period")
+            .order_by("-opens_on", "code")[:limit]
+        )
+        for round_ in rounds:
+            plan = tasks.plan_of(round_)
+            if plan is None:
+                continue
+            if (plan.pk, unit.pk) not in owes:
+                owes[(plan.pk, unit.pk)] = bool(tasks.duties_of(plan, unit))
+            if owes[(plan.pk, unit.pk)]:
+                pages.append((round_, unit))
+    return pages
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -224,7 +253,8 @@ def index(request: HttpRequest) -> HttpResponse:
         for u in units_visible_to(request.user, "approve").filter(kind="administrative")
         if u.level_id and u.numchild
     ][:20]
-    context = {"due": due, "rounds": _rounds_for(request.user), "offices": offices}
+    context = {"due": due, "rounds": _rounds_for(request.user), "offices": offices,
+               "task_pages": task_pages(request.user)}  # fmt: skip
     return render(request, "collection/index.html", context)
 
 
@@ -332,8 +362,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round_ = services.open_round(
-                owner=owner, period=data["period"], code=data["code"], name=data["name"],
+            round_ = open_round_for_year(
+                owner=owner, year=data["year"], code=data["code"], name=data["name"],
                 opens_on=data["opens_on"], due_on=data["due_on"], data_sets=data["data_sets"],
                 actor=request.user,
             )  # fmt: skip
@@ -405,6 +435,9 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"round": round_, "unit": round_.owner, "rows": rows, "counts": counts,
                "timeliness": timeliness, "chart": chart, "total": len(rows),
                "can_review": can(request.user, "approve", round_.owner),
+               # the Excel template and import serve units the user enters data for
+               "can_import": round_.submissions.filter(
+                   unit__in=units_visible_to(request.user, "enter_data").values("pk")).exists(),
                "data_sets": DataSet.objects.filter(
                    pk__in={row["submission"].data_set_id for row in rows})}  # fmt: skip
     return render(request, "collection/round.html", context)

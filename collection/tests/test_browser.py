@@ -43,7 +43,7 @@ def _open_round(page, base: str, world) -> None:  # noqa: F811
     _go(page, f"{base}/collection/rounds/new/?unit=D-A")
     page.fill("input[name=code]", "bc-2020")
     page.fill("input[name=name]", "Báo cáo năm 2020")
-    page.select_option("select[name=period]", label="2020")
+    page.select_option("select[name=year]", label="2020")
     page.fill("input[name=opens_on]", "2020-12-01")
     page.fill("input[name=due_on]", "2021-01-15")
     page.check(f"input[name=data_sets][value='{world.collection.data_set.pk}']")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from collection import services
 from collection.models import ReportingRound, Submission
+from indicators.models import Period
 
 P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
 P_NAME, L_NAME = "value:persons::15-60", "value:literate_persons::15-60"
@@ -256,7 +259,7 @@ def test_the_office_opens_a_round_through_the_page(client, world, collection):
     assert page.status_code == 200 and "Xã A1" in page.text  # the units that will owe it
     response = client.post(
         "/collection/rounds/new/?unit=D-A",
-        {"code": "bc-2019", "name": "Báo cáo năm 2019", "period": world.ind.periods[2019].pk,
+        {"code": "bc-2019", "name": "Báo cáo năm 2019", "year": "2019",
          "opens_on": "01/12/2019", "due_on": "15/01/2020",
          "data_sets": [collection.data_set.pk]},
     )  # fmt: skip
@@ -265,6 +268,48 @@ def test_the_office_opens_a_round_through_the_page(client, world, collection):
     assert {s.unit.code for s in round_.submissions.all()} == {"C-A1", "C-A2"}
     again = client.post("/collection/rounds/new/?unit=D-A", {"code": "bc-2019"})
     assert again.status_code == 200 and ReportingRound.objects.count() == 2
+
+
+def test_the_office_opens_a_round_for_a_year_the_system_has_no_period_for(
+    client, world, collection
+):
+    year = timezone.localdate().year + 1
+    client.force_login(world.users.district_admin)
+    page = client.get("/collection/rounds/new/?unit=D-A")
+    assert f'<option value="{year}">' in page.text and '<option value="2010">' in page.text
+    response = client.post(
+        "/collection/rounds/new/?unit=D-A",
+        {"code": f"bc-{year}", "name": f"Báo cáo năm {year}", "year": str(year),
+         "opens_on": f"01/12/{year}", "due_on": f"15/01/{year + 1}",
+         "data_sets": [collection.data_set.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    period = ReportingRound.objects.get(code=f"bc-{year}").period
+    assert (period.code, period.start_date, period.end_date) == (
+        str(year), datetime.date(year, 1, 1), datetime.date(year, 12, 31))  # fmt: skip
+
+
+def test_a_refused_round_leaves_no_new_period_behind(client, world, collection):
+    client.force_login(world.users.district_admin)
+    response = client.post(
+        "/collection/rounds/new/?unit=D-A",
+        {"code": "bc-2024", "name": "Báo cáo năm 2024", "year": "2024",
+         "opens_on": "15/01/2025", "due_on": "01/12/2024", "data_sets": [collection.data_set.pk]},
+    )  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not Period.objects.filter(code="2024").exists()
+
+
+@pytest.mark.parametrize("year", ["1990", "3000", "năm nay"])
+def test_a_year_outside_the_range_is_refused(client, world, collection, year):
+    client.force_login(world.users.district_admin)
+    response = client.post(
+        "/collection/rounds/new/?unit=D-A",
+        {"code": "bc-x", "name": "X", "year": year, "opens_on": "01/12/2020",
+         "due_on": "15/01/2021", "data_sets": [collection.data_set.pk]},
+    )  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["year"]
+    assert not ReportingRound.objects.filter(code="bc-x").exists()
 
 
 def test_the_round_page_counts_states_timeliness_and_missing_figures(client, world, collection):
