@@ -101,7 +101,7 @@ worker: install
 
 # --- checks -----------------------------------------------------------------------------
 
-# pytest sets XHHT_DEMO itself (xhht/test_environment.py); the benchmarks load demo-like data.
+# pytest sets XHHT_DEMO itself (xhht/pytest_env.py); the benchmarks load demo-like data.
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 

@@ -33,6 +33,17 @@ class ChosenLanguageMiddleware(MiddlewareMixin):
 
 # A session's expiry is renewed at most this often, so a page view is not a database write.
 RENEW_EVERY = datetime.timedelta(minutes=1)
+RENEWED = "xhht_renewed"
+
+
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """On login (user_logged_in, connected in core.apps): the idle clock starts with the session.
+
+    Login saves the session anyway, so its first page then needs no second write.
+    """
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED] = timezone.now().isoformat()
 
 
 class IdleSessionMiddleware(MiddlewareMixin):
@@ -48,10 +59,13 @@ class IdleSessionMiddleware(MiddlewareMixin):
         user = getattr(request, "user", None)
         if session is None or user is None or not user.is_authenticated:
             return response
+        if session.session_key is None:
+            # Signed in without a session (an API token): nothing to renew, nothing to create.
+            return response
         now = timezone.now()
-        renewed = session.get("xhht_renewed")
+        renewed = session.get(RENEWED)
         if renewed is None or now - datetime.datetime.fromisoformat(renewed) >= RENEW_EVERY:
-            session["xhht_renewed"] = now.isoformat()
+            session[RENEWED] = now.isoformat()
         return response
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.tests.test_browser import log_in, page  # noqa: F401 (the page fixture)
 from core.testing import build_world
+from core.tests.test_browser import log_in, page  # noqa: F401 (the page fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.middleware import RENEW_EVERY
+from core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,20 @@ def test_an_idle_session_has_ended(client, world, settings, monkeypatch):
     response = client.get(reverse("dashboard", args=["D-A"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_api_call_with_a_token_creates_no_session(client, world):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.users.viewer)
+    response = client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert not Session.objects.exists()
+    assert "sessionid" not in response.cookies
+
+
+def test_the_first_page_after_login_does_not_write_the_session(client, world):
+    client.post(reverse("login"), {"username": "viewer_a", "password": PASSWORD})
+    first = session_expiry(client)
+    client.get(reverse("dashboard", args=["D-A"]))
+    assert session_expiry(client) == first
