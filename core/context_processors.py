@@ -11,7 +11,9 @@ from indicators.models import DataValue
 
 def instance(request: HttpRequest) -> dict:
     has_demo = False
-    if request.user.is_authenticated:
+    # A request refused before authentication (a 400 for a foreign Host header) has no user.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         has_demo = DataValue.objects.filter(source=DataValue.Source.DEMO).exists()
     return {
         "instance_name": settings.XHHT_INSTANCE_NAME,

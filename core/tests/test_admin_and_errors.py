@@ -58,3 +58,12 @@ def test_the_admin_user_page_has_no_english_password_labels(client, django_user_
     client.force_login(root)
     html = client.get(f"/admin/auth/user/{root.pk}/change/").content.decode()
     assert "Reset password" not in html and "Toggle navigation" not in html
+
+
+def test_a_bad_request_shows_a_plain_vietnamese_page(settings):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    response = client.get("/accounts/login/", HTTP_HOST="not-this-site.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Yêu cầu không hợp lệ" in html and "Bad Request" not in html
