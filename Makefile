@@ -89,6 +89,9 @@ run: install
 
 # --- production (docs/deploy.md): never loads the demo; refuses to start without SECRET_KEY ---
 
+# Whatever the shell holds, a production start is neither a demo nor in debug mode.
+serve worker: export XHHT_DEMO = false
+serve worker: export DEBUG = false
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0

@@ -82,9 +82,10 @@ def test_load_demo_refuses_a_server_that_is_not_a_demo(settings):
     assert not OrgUnit.objects.exists()
 
 
-def test_a_production_start_never_loads_the_demo():
+def test_a_production_start_never_loads_the_demo_nor_runs_as_one():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    serve = makefile.split("\nserve: install\n", 1)[1].split("\n\n", 1)[0]
     assert "manage.py migrate" in serve and "gunicorn xhht.wsgi" in serve
     assert "load_demo" not in serve
-    assert "XHHT_DEMO" not in serve
+    assert "serve worker: export XHHT_DEMO = false" in makefile
+    assert "serve worker: export DEBUG = false" in makefile
