@@ -31,7 +31,7 @@ def envint(name: str, default: str) -> int:
 
 DEBUG = envbool("DEBUG", "false")
 # XHHT_DEMO=true says "this is a demonstration, not a service": it allows the public demo key
-# below and the demo loader (load_demo). `make run` and `make test` set it; `make serve` never.
+# below and the demo loader (load_demo). `make run` and the test run set it; `make serve` never.
 XHHT_DEMO = envbool("XHHT_DEMO", "false")
 SECRET_KEY = os.getenv("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -226,8 +226,8 @@ EMAIL_HOST = os.getenv("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", "587")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false" if EMAIL_USE_SSL else "true")
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "webmaster@localhost")
