@@ -1,4 +1,5 @@
-# XHHT: make run (demo server), make test, make bench, make lint, make messages.
+# XHHT: make run (demo server), make serve and make worker (production, docs/deploy.md),
+# make test, make bench, make lint, make messages.
 # Dependencies come from pyproject.toml; a stamp file in .venv reinstalls them only when
 # pyproject.toml changes. DATABASE_URL and the other settings pass through the environment.
 
@@ -8,7 +9,14 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: venv install run test bench lint messages
+# gunicorn: WEB_CONCURRENCY worker processes (gunicorn reads it itself), each with
+# WEB_THREADS threads; a request may take up to WEB_TIMEOUT seconds (a big export).
+WEB_CONCURRENCY ?= 2
+WEB_THREADS     ?= 4
+WEB_TIMEOUT     ?= 120
+export WEB_CONCURRENCY
+
+.PHONY: venv install run serve worker test bench lint messages
 
 # --- virtual environment and dependencies -----------------------------------------------
 
@@ -70,6 +78,8 @@ Tài khoản minh họa / Demo accounts — mật khẩu / password: xhht-demo-2
 endef
 export BANNER
 
+# The demo says so: XHHT_DEMO=true allows the public demo key and the demo accounts.
+run: export XHHT_DEMO = true
 run: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo --if-empty
@@ -77,11 +87,28 @@ run: install
 	@echo "$$BANNER"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# --- production (docs/deploy.md): never loads the demo; refuses to start without SECRET_KEY ---
+
+# Whatever the shell holds, a production start is neither a demo nor in debug mode.
+serve worker: export XHHT_DEMO = false
+serve worker: export DEBUG = false
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/gunicorn xhht.wsgi --bind $(HOST):$(PORT) --threads $(WEB_THREADS) \
+	  --timeout $(WEB_TIMEOUT) --access-logfile - --error-logfile -
+
+# The background worker of the task queue (register imports); run it beside `make serve`.
+worker: install
+	$(BIN)/python manage.py db_worker
+
 # --- checks -----------------------------------------------------------------------------
 
+# pytest sets XHHT_DEMO itself (xhht/pytest_env.py); the benchmarks load demo-like data.
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+bench: export XHHT_DEMO = true
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pcgd_run.py
@@ -91,5 +118,6 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+messages: export XHHT_DEMO = true
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore "$(VENV)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -29,8 +30,21 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("DEBUG", "false")
-# The default key only serves a local demo; any public instance must set SECRET_KEY.
-SECRET_KEY = os.getenv("SECRET_KEY", "xhht-local-demo-key-not-for-production")
+# XHHT_DEMO=true says "this is a demonstration, not a service": it allows the public demo key
+# below and the demo loader (load_demo). `make run` and the test run set it; `make serve` never.
+XHHT_DEMO = envbool("XHHT_DEMO", "false")
+SECRET_KEY = os.getenv("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or XHHT_DEMO):
+        raise ImproperlyConfigured(
+            "Chưa đặt SECRET_KEY: máy chủ thật không được dùng khóa công khai của bản minh họa. "
+            "Hãy đặt SECRET_KEY (một chuỗi ngẫu nhiên dài, giữ bí mật; xem docs/deploy.md), "
+            "hoặc XHHT_DEMO=true nếu đây chỉ là bản minh họa. / "
+            "SECRET_KEY is not set: a real server must not use the demo's public key. "
+            "Set SECRET_KEY (a long random secret; see docs/deploy.md), "
+            "or XHHT_DEMO=true if this is only a demonstration."
+        )
+    SECRET_KEY = "xhht-local-demo-key-not-for-production"
 ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -49,6 +63,7 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -70,6 +85,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: it needs the user; static files (WhiteNoise, above) never reach it.
+    "core.middleware.IdleSessionMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it answers throttled logins before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -133,12 +152,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address,
-# that pair is locked out for AXES_COOLOFF_HOURS.
+# that pair is locked out for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page says how long the lock lasts (registration/locked_out.html).
+AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address; the client's address is
+# then read from X-Forwarded-For, counting PROXY_COUNT trusted proxies from the right.
+PROXY_COUNT = envint("PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -164,9 +188,51 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# A session ends after SESSION_IDLE_MINUTES without a request (core.middleware renews it).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "120") * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS, for an instance behind a TLS proxy (docs/deploy.md); all off for the local demo.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+if envbool("BEHIND_TLS_PROXY", "false"):
+    # Only true when the proxy always sets X-Forwarded-Proto itself (nginx in docs/deploy.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+# A refused form (expired or replaced CSRF token) gets a Vietnamese page, not Django's English.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts and everything else only from this site. Styles
+# also allow inline <style> blocks, which some pages still carry; no inline script exists.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Mail, for password reset: offered only when EMAIL_HOST is set.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false" if EMAIL_USE_SSL else "true")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", "24") * 3600
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,10 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core.urls import account_patterns
+
+# The admin speaks the site's language, under the instance's own title.
+admin.site.site_header = _("XHHT administration")
+admin.site.site_title = _("XHHT administration")
+admin.site.index_title = _("Data and accounts")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
     path("", include("core.urls")),

@@ -27,6 +27,15 @@ from units.models import Membership, OrgUnit
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "cat-hai-demo.yaml"
 LOADERS = (("load_units", "units"), ("load_indicators", "indicators"), ("load_plan", "plan"))
+# In both languages, like the settings' refusal: it is read by whoever runs the server.
+DEMO_REFUSED = (
+    "Không nạp dữ liệu minh họa: DEBUG và XHHT_DEMO đều tắt, tức là máy chủ thật. Bản minh họa "
+    "tạo các tài khoản có mật khẩu công khai (admin / xhht-demo-2020). Nếu đây chỉ là bản thử, "
+    "đặt XHHT_DEMO=true hoặc thêm --i-know-this-is-not-production. / "
+    "Demo not loaded: DEBUG and XHHT_DEMO are both off, so this is a real server. The demo "
+    "creates accounts whose password is public (admin / xhht-demo-2020). If this is only a "
+    "trial, set XHHT_DEMO=true or add --i-know-this-is-not-production."
+)
 
 
 class Command(BaseCommand):
@@ -44,8 +53,20 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Do nothing if the database already holds any unit."),
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help=_(
+                "Load the demo although neither DEBUG nor XHHT_DEMO is set. The demo creates "
+                "accounts whose password is public."
+            ),
+        )
 
-    def handle(self, *args, path: str, if_empty: bool, **options) -> None:
+    def handle(self, *args, path: str, if_empty: bool, not_production: bool, **options) -> None:
+        if not (settings.DEBUG or settings.XHHT_DEMO or not_production):
+            # A production database must never get accounts whose password is in the README.
+            raise CommandError(DEMO_REFUSED)
         if if_empty and OrgUnit.objects.exists():
             self.stdout.write(_("The database already holds units; the demo was not loaded."))
             return
