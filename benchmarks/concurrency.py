@@ -6,7 +6,7 @@
         [--no-write]
 
 Each database runs in a worker process of its own on a fresh database (benchmarks/worker.py:
-created and dropped there); the server is collection_burst's gunicorn on 127.0.0.1. The
+created and dropped there); the server is benchmarks.server's gunicorn on 127.0.0.1. The
 parent writes the figures into docs/benchmarks.md between the concurrency markers. The test
 suite (collection/tests/test_concurrency.py) uses the same world and clients.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import io
 import json
 import os
 import platform
@@ -55,7 +56,8 @@ def prepare(import_dir: Path | None = None, import_persons: int = 0) -> dict:
     from collection.models import Submission
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    with contextlib.redirect_stdout(io.StringIO()):  # the loaders report every step
+        call_command("load_demo", verbosity=0)
     users = get_user_model().objects
     for user in users.filter(username__in=["pgd_cathai", "viewer_cathai"]):
         user.set_password(PASSWORD)
@@ -105,6 +107,29 @@ def run_import(plan: dict) -> float:
     start = time.perf_counter()
     import_register(plan["communes"], plan["persons"], year=plan["year"])
     return time.perf_counter() - start
+
+
+def write_batches(seconds: float, *, pause: bool = True, size: int = 500) -> int:
+    """A long job's writes for `seconds`: persons rewritten `size` at a time, one transaction
+    a batch, back to back (with core.writes' pause between them unless `pause` is false).
+    The number of batches."""
+    from django.db import transaction
+    from django.db.models.functions import Now
+
+    from core.writes import make_way_for_writers
+    from universalization.models import Person
+
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True)[: size * 20])
+    deadline, batches = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline and batches < 100_000:
+        chunk = ids[(batches % 20) * size :][:size]
+        with transaction.atomic():
+            Person.objects.filter(pk__in=chunk).update(updated_at=Now())
+            time.sleep(0.1)  # the rest of a batch's work: reading, checking, history rows
+        batches += 1
+        if pause:
+            make_way_for_writers()
+    return batches
 
 
 # --- clients (no Django: plain HTTP, as a browser or an API client) -------------------------
@@ -355,8 +380,8 @@ def environ(**values: str):
 
 @contextlib.contextmanager
 def live_server(workers: int, threads: int):
-    """collection_burst's gunicorn on DATABASE_URL; yields (port, label, log path)."""
-    from benchmarks.collection_burst import start_server, stop_server
+    """benchmarks.server's gunicorn on DATABASE_URL; yields (port, label, log path)."""
+    from benchmarks.server import start_server, stop_server
 
     log_path = Path(tempfile.gettempdir()) / f"xhht-concurrency-server-{os.getpid()}.log"
     server, port, label = start_server(workers, threads, log_path)
@@ -378,6 +403,8 @@ def work(args: argparse.Namespace) -> dict:
         os.environ["DJANGO_SETTINGS_MODULE"] = "xhht.settings"
         # The server runs with DEBUG off, which wants a key of its own.
         os.environ.setdefault("SECRET_KEY", f"xhht-bench-{os.getpid()}-{time.time_ns()}")
+        # A throw-away database: the demo (whose passwords are public) may be loaded on it.
+        os.environ["XHHT_DEMO"] = "true"
         import django
 
         django.setup()
@@ -424,6 +451,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     # For the test suite: prepare the world on DATABASE_URL, or run one import there.
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--import-register", help=argparse.SUPPRESS)
+    parser.add_argument("--batch-writes", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--no-pause", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 3600:
@@ -447,14 +476,13 @@ def _ms(seconds: float) -> str:
 
 
 def render(results: dict[str, dict], command: str, machine: str) -> str:
-    lines = ["## Concurrency (issue 10): 200 or 409, never a 5xx", "",
-             f"Command: `{command}`; {machine}.", ""]  # fmt: skip
+    lines = ["### The latest run", "", f"Command: `{command}`; {machine}.", ""]
     for r in results.values():
         roles = ", ".join(f"{n} {role}s" for role, n in r["roles"].items())
         total = sum(k["n"] for k in r["kinds"].values())
         errors = sum(k["5xx"] for k in r["kinds"].values())
         lines += [
-            f"### {r['database']}",
+            f"#### {r['database']}",
             "",
             f"Server: {r['server']}, 127.0.0.1, DEBUG off; {r['clients']} clients ({roles}) "
             f"for {r['seconds']:.0f} s (wall {r['wall']:.0f} s); load average at start "
@@ -488,6 +516,11 @@ def on_database_url(args: argparse.Namespace) -> int:
         world = prepare(out.parent / "register", args.import_persons)
         out.write_text(json.dumps(world))
         return 0
+    if args.batch_writes:
+        print("writing", flush=True)
+        batches = write_batches(args.batch_writes, pause=not args.no_pause)
+        print(f"{batches} batches", flush=True)
+        return 0
     plan = json.loads(Path(args.import_register).read_text())
     print("importing", flush=True)
     print(f"imported in {run_import(plan):.1f} s", flush=True)
@@ -496,7 +529,7 @@ def on_database_url(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    if args.prepare or args.import_register:
+    if args.prepare or args.import_register or args.batch_writes:
         return on_database_url(args)
     if args.worker:
         Path(args.out).write_text(json.dumps(work(args), default=str))
