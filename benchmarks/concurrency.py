@@ -541,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     command = ".venv/bin/python benchmarks/concurrency.py " + shlex.join(
         sys.argv[1:] if argv is None else argv
     )
-    machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs"
+    machine = (f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")  # fmt: skip
     section = render(results, command.strip(), machine)
     print(section)
     if not args.no_write:
