@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import dj_database_url
 import psycopg
@@ -171,3 +172,30 @@ def test_saves_get_through_while_a_long_job_writes_batch_after_batch(live):
     saves = recorder.statuses["PUT entries"]
     assert set(saves) <= {200, 409} and saves[200] >= 4
     assert max(recorder.latencies["PUT entries"]) < 15
+
+
+def test_parallel_wrong_passwords_for_one_name_are_refused_or_locked_out_never_a_500(live):
+    """django-axes counts the failures of one name and address in one row, which twelve
+    requests create and update at once (an unknown name: no real account gets locked)."""
+    port, _world = live
+    recorder = Recorder()
+    clients = [Client(port, recorder) for _ in range(12)]
+    barrier = threading.Barrier(len(clients))
+
+    def fail(client: Client) -> None:
+        client.request("login page", "GET", "/accounts/login/")
+        barrier.wait()
+        form = urlencode({"username": "ghost", "password": "wrong",
+                          "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")})  # fmt: skip
+        client.request("login", "POST", "/accounts/login/", form.encode(),
+                       "application/x-www-form-urlencoded")  # fmt: skip
+
+    threads = [threading.Thread(target=fail, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    logins = recorder.statuses["login"]
+    assert recorder.failures == []
+    assert sum(logins.values()) == 12 and set(logins) <= {200, 403, 429}
+    assert logins[200] >= 1  # the first failures are shown the form again, not locked out
