@@ -113,6 +113,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pcgd_run.py
 	$(BIN)/python benchmarks/collection_run.py
+	$(BIN)/python benchmarks/concurrency.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

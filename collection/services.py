@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,10 +86,17 @@ def open_round(
     require(actor, "approve", owner)
     if due_on < opens_on:
         raise SubmissionRefused(_("The due date is before the opening date."))
-    round_ = ReportingRound.objects.create(
-        code=code, name=name, owner=owner, period=period, opens_on=opens_on, due_on=due_on,
-        created_by=actor,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            round_ = ReportingRound.objects.create(
+                code=code, name=name, owner=owner, period=period, opens_on=opens_on,
+                due_on=due_on, created_by=actor,
+            )  # fmt: skip
+    except IntegrityError as error:
+        # Another request took the code since the form checked it (a double click): the
+        # form's own message rather than a 500.
+        taken = ReportingRound(code=code).unique_error_message(ReportingRound, ("code",))
+        raise SubmissionRefused(" ".join(taken.messages)) from error
     owed = []
     for data_set in data_sets:
         chosen = (units or {}).get(data_set.pk) or default_units(data_set, owner, period.end_date)

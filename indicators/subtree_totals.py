@@ -45,8 +45,24 @@ def add_to_ancestors(value: DataValue, delta: Decimal, *, new: bool = False) -> 
         "sex": value.sex,
         "age_band": value.age_band,
     }
-    for unit_id in ancestor_ids(value.unit.path):
+    above = ancestor_ids(value.unit.path)
+    _hold(above)
+    for unit_id in above:
         _add(unit_id, key, delta)
+
+
+def _hold(unit_ids: Iterable[int] | None) -> None:
+    """Hold the units whose totals this transaction writes (all parents if None) until it
+    ends, in path order. On PostgreSQL two writers over a shared ancestor would otherwise run
+    side by side: both recomputes delete and re-insert the same totals (a duplicate key), or
+    take their rows in opposite orders (a deadlock). A NO KEY lock, so rows that merely refer
+    to these units are still written meanwhile; SQLite runs one writer at a time anyway."""
+    units = (
+        OrgUnit.objects.filter(numchild__gt=0)
+        if unit_ids is None
+        else OrgUnit.objects.filter(pk__in=list(unit_ids))
+    )
+    list(units.order_by("path").select_for_update(no_key=True).values_list("pk", flat=True))
 
 
 def _add(unit_id: int, key: dict, delta: Decimal) -> None:
@@ -70,6 +86,7 @@ def recompute(
     """Recompute the totals above the given units (all units if None) for the given
     periods and elements (all if None). Returns the number of total rows written."""
     ancestors = _ancestors_of(unit_ids)
+    _hold(None if ancestors is None else [a.pk for a in ancestors])
     periods = None if period_ids is None else set(period_ids)
     elements = None if element_ids is None else set(element_ids)
     stale = SubtreeTotal.objects.all()
