@@ -57,7 +57,7 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("Place in the tree"))
     def place_in_tree(self, unit: OrgUnit) -> str:
-        parent = unit.get_parent()
+        parent = OrgUnit.objects.get_parent(unit)
         where = parent.display_name if parent is not None else _("top of the tree")
         return _(
             "Under %(parent)s. A unit is not moved here: merging, splitting or moving units "
