@@ -43,8 +43,8 @@ def test_a_value_names_its_unit_period_and_element_by_code(api, world):
     stored = DataValue.objects.get(unit__code="C-A2", element__code="literate_persons")
     assert row | {"updated_at": None} == {
         "id": stored.pk, "unit": "C-A2", "period": "2020", "element": "literate_persons",
-        "sex": "", "age_band": "15-60", "value": 498.0, "source": "entered", "origin": "", "rule_set": "",
-        "updated_at": None,
+        "sex": "", "age_band": "15-60", "value": 498.0, "source": "entered", "origin": "",
+        "rule_set": "", "updated_at": None,
     }  # fmt: skip
 
 
