@@ -227,6 +227,13 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
+class CoverageSerializer(serializers.Serializer):
+    reported = serializers.IntegerField(help_text="Units expected to report that did")
+    expected = serializers.IntegerField(
+        help_text="Units expected to report for the figure (0: none expected, nothing missing)"
+    )
+
+
 class EvaluationSerializer(serializers.Serializer):
     """One row of indicators.queries.evaluate_plan (or breakdown): target × unit × year."""
 
@@ -242,6 +249,11 @@ class EvaluationSerializer(serializers.Serializer):
         read_only=True,
         help_text="Whether figures submitted but not yet approved enter this figure "
         "(only with provisional=1)",
+    )
+    coverage = CoverageSerializer(
+        read_only=True,
+        help_text="How many of the units expected to report for this year's figure did: a "
+        "status with reported < expected rests on partial data (docs/collection.md)",
     )
 
 
