@@ -13,9 +13,11 @@ from .models import Submission
 
 def expected_units(
     roots: Sequence[OrgUnit], year: int, element_ids: set[int]
-) -> dict[int, dict[int, str]]:
-    """{element id: {unit id: path}}: the units inside the roots that a round of `year` owes a
-    form holding the element (whatever the form's state: a draft is a report still owed)."""
+) -> dict[int, dict[int, tuple[str, bool]]]:
+    """{element id: {unit id: (path, approved)}}: the units inside the roots that a round of
+    `year` owes a form holding the element (whatever the form's state: a draft is a report
+    still owed), and whether such a form of theirs is approved (it has then reported the
+    element, even left blank: an optional figure the unit did not have)."""
     if not roots or not element_ids:
         return {}
     rows = (
@@ -25,10 +27,11 @@ def expected_units(
             data_set__members__element_id__in=list(element_ids),
         )
         .order_by()
-        .values_list("data_set__members__element_id", "unit_id", "unit__path")
+        .values_list("data_set__members__element_id", "unit_id", "unit__path", "status")
         .distinct()
     )
-    result: dict[int, dict[int, str]] = defaultdict(dict)
-    for element_id, unit_id, path in rows:
-        result[element_id][unit_id] = path
+    result: dict[int, dict[int, tuple[str, bool]]] = defaultdict(dict)
+    for element_id, unit_id, path, status in rows:
+        approved = result[element_id].get(unit_id, ("", False))[1]
+        result[element_id][unit_id] = (path, approved or status == Submission.Status.APPROVED)
     return dict(result)

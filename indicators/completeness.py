@@ -1,15 +1,17 @@
 """Which units are expected to report a figure's elements in a year, and which of them did.
 
-The units expected for an element in a year are, in order:
-1. where a reporting round of that year asks for the element (a registered source: data
-   collection registers its rounds), the units the rounds owe a form to;
-2. else the units, valid at the end of the year, of the level and kind that hold the
-   element's values anywhere in the subtree (in any year): if communes report it, every
-   commune is expected to;
-3. an element a unit holds for itself (not summed up the tree) is expected of the unit only.
+The units expected for an element in a year, inside the figure's subtree, are:
+1. the units a reporting round of that year owes a form holding the element (a registered
+   source: data collection registers its rounds);
+2. together with the units, valid at the end of the year, of the administrative level that
+   holds the element's values anywhere in the subtree (in any year): if communes report it,
+   every commune is expected to; and the bodies (no level) that have held it in some year;
+3. but an element a unit holds for itself (not summed up the tree) only of the unit itself.
 
-A unit has reported an element when the value store holds a value of it for the year (with
-provisional figures, a value awaiting approval counts too). indicators.coverage counts.
+A unit has reported an element when the value store holds a value of it for the year, or
+when its form of a round holding the element is approved (a blank optional figure is a
+report); with provisional figures, a value awaiting approval counts too.
+indicators.coverage counts.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from django.db.models import Q
 
 from core.access import subtree_filter
 from units.models import OrgUnit
@@ -29,9 +29,12 @@ from .models import DataValue
 from .provisional import Overlay
 from .sums import own_value_element_ids, year_end
 
-# (roots, year, element ids) → {element id: {unit id: unit path}} for the elements a
-# reporting round of that year asks of units inside the roots.
-ExpectedSource = Callable[[Sequence[OrgUnit], int, set[int]], dict[int, dict[int, str]]]
+# (roots, year, element ids) → {element id: {unit id: (unit path, approved)}} for the
+# elements a reporting round of that year asks of units inside the roots; `approved` when
+# the unit's form is approved.
+ExpectedSource = Callable[
+    [Sequence[OrgUnit], int, set[int]], dict[int, dict[int, tuple[str, bool]]]
+]
 _sources: list[ExpectedSource] = []
 
 
@@ -72,12 +75,16 @@ def expectations(
         return Expectations()
     own_ids = own_value_element_ids(element_ids)
     by_element: dict[int, dict[int, str]] = defaultdict(dict)
+    approved: set[tuple[int, int]] = set()
+    for element_id, units in _holders(roots, year, element_ids - own_ids).items():
+        by_element[element_id].update(units)
     for source in _sources:
         for element_id, units in source(roots, year, element_ids - own_ids).items():
-            by_element[element_id].update(units)
-    rest = element_ids - own_ids - set(by_element)
-    by_element.update(_holders(roots, year, rest))
-    held = set(
+            for unit_id, (path, done) in units.items():
+                by_element[element_id][unit_id] = path
+                if done:
+                    approved.add((unit_id, element_id))
+    held = approved | set(
         DataValue.objects.filter(
             subtree_filter(roots, "unit__"), element_id__in=list(element_ids), period__year=year
         )
@@ -91,26 +98,29 @@ def expectations(
 
 
 def _holders(roots: Sequence[OrgUnit], year: int, element_ids: set[int]) -> dict:
-    """For elements no round asks for: the units of the level and kind that hold them."""
+    """For elements no round asks for: every unit of the administrative level that holds
+    them (every commune, if communes report it), and the very bodies that held them (a
+    department is not every department), valid at the end of the year."""
     if not element_ids:
         return {}
-    classes = (
-        DataValue.objects.filter(subtree_filter(roots, "unit__"), element_id__in=list(element_ids))
-        .order_by()
-        .values_list("element_id", "unit__level_id", "unit__kind")
+    values = DataValue.objects.filter(
+        subtree_filter(roots, "unit__"), element_id__in=list(element_ids)
+    ).order_by()
+    levels: dict[int, set[int]] = defaultdict(set)
+    for element_id, level_id in (
+        values.filter(unit__level__isnull=False)
+        .values_list("element_id", "unit__level_id")
         .distinct()
-    )
-    wanted: dict[tuple, set[int]] = defaultdict(set)
-    for element_id, level_id, kind in classes:
-        wanted[(level_id, kind)].add(element_id)
-    if not wanted:
-        return {}
-    match = Q(pk__in=[])
-    for level_id, kind in wanted:
-        match |= Q(level_id=level_id, kind=kind)
-    units = OrgUnit.objects.filter(subtree_filter(roots), valid_on(year_end(year)), match)
+    ):
+        levels[level_id].add(element_id)
+    day = year_end(year)
     result: dict[int, dict[int, str]] = defaultdict(dict)
-    for pk, path, level_id, kind in units.values_list("pk", "path", "level_id", "kind"):
-        for element_id in wanted[(level_id, kind)]:
+    units = OrgUnit.objects.filter(subtree_filter(roots), valid_on(day), level_id__in=list(levels))
+    for pk, path, level_id in units.values_list("pk", "path", "level_id"):
+        for element_id in levels[level_id]:
             result[element_id][pk] = path
+    bodies = values.filter(unit__level__isnull=True).filter(valid_on(day, "unit__"))
+    rows = bodies.values_list("element_id", "unit_id", "unit__path").distinct()
+    for element_id, pk, path in rows:
+        result[element_id][pk] = path
     return result
