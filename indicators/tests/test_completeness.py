@@ -114,11 +114,11 @@ def test_the_dashboard_never_shows_a_bare_met_on_partial_coverage(world, partial
 
 
 def test_the_breakdown_page_says_how_many_units_reported(world, partial):
-    url = reverse("target_breakdown", args=["P31", world.plan.literacy.pk])
-    client = partial
-    client.force_login(world.users.superuser)
-    html = client.get(url, {"year": 2020}).content.decode()
-    assert "1/2 đơn vị báo cáo" in html
+    url = reverse("target_breakdown", args=["D-A", world.plan.literacy.pk])
+    html = partial.get(url, {"year": 2020}).content.decode()
+    head = html[: html.index('id="breakdown-title"')]
+    assert "Đạt</span>" in head and "> — 1/2 đơn vị báo cáo</span>" in head
+    assert 'data-reported="1" data-expected="2">1/2</dd>' in head
 
 
 def test_the_dashboard_export_says_how_many_units_reported(world, partial):

@@ -37,7 +37,7 @@ def test_the_change_form_has_no_field_that_places_the_unit_in_the_tree(admin_cli
     form = response.context["adminform"].form
     assert "treebeard_ref_node" not in form.fields
     assert "treebeard_position" not in form.fields
-    assert "reorganisation" in response.content.decode()
+    assert "chức năng tổ chức lại" in response.content.decode()
 
 
 def test_posting_a_new_parent_to_the_change_form_does_not_move_the_unit(admin_client, world):
