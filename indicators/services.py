@@ -176,25 +176,8 @@ def write_values(
             element_id__in={k[2] for k in keys},
         )
     }
-    to_create, to_update, now = [], [], timezone.now()
-    for key, new in incoming.items():
-        row = existing.get(key)
-        if row is None:
-            to_create.append(
-                DataValue(
-                    unit_id=new.unit_id, period_id=new.period_id, element_id=new.element_id,
-                    sex=new.sex, age_band=new.age_band, value=new.value, source=source,
-                    comment=new.comment, origin=new.origin, rule_set=rule_set, updated_by=actor,
-                )
-            )  # fmt: skip
-        elif (row.value, row.source, row.comment, row.origin, row.rule_set) != (
-            new.value, source, new.comment, new.origin, rule_set
-        ):  # fmt: skip
-            row.value, row.source, row.comment = new.value, source, new.comment
-            row.origin, row.rule_set, row.updated_by, row.updated_at = (
-                new.origin, rule_set, actor, now
-            )  # fmt: skip
-            to_update.append(row)
+    now = timezone.now()
+    to_create, to_update = _diff(incoming, existing, source, rule_set, actor, now)
     history = {"default_user": actor, "default_change_reason": reason, "default_date": now}
     if to_create:
         bulk_create_with_history(to_create, DataValue, batch_size=2000, **history)
@@ -214,6 +197,31 @@ def write_values(
             element_ids={r.element_id for r in touched},
         )
     return Written(len(to_create), len(to_update), len(removed))
+
+
+def _diff(incoming: dict, existing: dict, source: str, rule_set: str, actor, now):
+    """The rows to create and the rows to change (in memory) for the incoming values;
+    a value equal in every recorded field is left alone."""
+    to_create, to_update = [], []
+    for key, new in incoming.items():
+        row = existing.get(key)
+        if row is None:
+            to_create.append(
+                DataValue(
+                    unit_id=new.unit_id, period_id=new.period_id, element_id=new.element_id,
+                    sex=new.sex, age_band=new.age_band, value=new.value, source=source,
+                    comment=new.comment, origin=new.origin, rule_set=rule_set, updated_by=actor,
+                )
+            )  # fmt: skip
+        elif (row.value, row.source, row.comment, row.origin, row.rule_set) != (
+            new.value, source, new.comment, new.origin, rule_set
+        ):  # fmt: skip
+            row.value, row.source, row.comment = new.value, source, new.comment
+            row.origin, row.rule_set, row.updated_by, row.updated_at = (
+                new.origin, rule_set, actor, now
+            )  # fmt: skip
+            to_update.append(row)
+    return to_create, to_update
 
 
 def _remove(rows: list[DataValue], actor, reason: str) -> list[DataValue]:

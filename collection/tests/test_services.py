@@ -165,12 +165,12 @@ def test_an_approved_value_names_the_form_the_unit_who_typed_it_and_the_approver
                                    element__code="literate_persons")  # fmt: skip
     record = stored.history.latest("history_date")
     assert record.history_user == office
-    assert f"#{submission.pk}" in record.origin
+    assert f"Biểu mẫu số {submission.pk}" in record.origin
     assert collection.data_set.name in record.origin
     assert world.tree.commune_a1.display_name in record.origin
     assert world.users.commune_reporter.get_username() in record.origin
     assert office.get_username() in record.origin
-    assert f"#{submission.pk}" in record.history_change_reason
+    assert record.history_change_reason == f"Duyệt biểu mẫu số {submission.pk}"
     assert stored.get_source_display() != "nhập trực tiếp"
 
 
