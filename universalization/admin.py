@@ -22,6 +22,14 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         # The plan figures computed under the rules in force follow the change.
         publishing.rules_changed(current_rules(), actor=request.user)
 
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        publishing.rules_changed(current_rules(), actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        publishing.rules_changed(current_rules(), actor=request.user)
+
 
 @admin.register(CommuneYear)
 class CommuneYearAdmin(SimpleHistoryAdmin):

@@ -203,3 +203,19 @@ def test_the_admin_change_of_a_flag_republishes(client, world, published):
                                   period__year=YEAR)  # fmt: skip
     assert level.value == 1
     assert level.history.latest("history_date").history_user == world.users.superuser
+
+
+def test_a_rule_set_saved_in_the_admin_republishes_the_plan_figures(client, world, published):
+    import json
+
+    data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["version"] = "2099.3"
+    client.force_login(world.users.superuser)
+    response = client.post(
+        "/admin/universalization/ruleset/add/",
+        {"code": data["code"], "version": "2099.3", "title": data["title"],
+         "content": json.dumps(data), "sha256": "", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    computed = DataValue.objects.filter(source="computed")
+    assert set(computed.values_list("rule_set", flat=True)) == {"nd20-2014@2099.3"}
