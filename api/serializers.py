@@ -253,7 +253,7 @@ class EvaluationSerializer(serializers.Serializer):
     coverage = CoverageSerializer(
         read_only=True,
         help_text="How many of the units expected to report for this year's figure did: a "
-        "status with reported < expected rests on partial data (docs/collection.md)",
+        "status with reported < expected rests on partial data (docs/plan-data.md)",
     )
 
 
