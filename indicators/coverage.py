@@ -1,6 +1,6 @@
 """How complete a figure is: of the units expected to report for it, how many did.
 
-Pure: unit and element ids in, counts out; no ORM. The rule (docs/collection.md, "How
+Pure: unit and element ids in, counts out; no ORM. The rule (docs/plan-data.md, "How
 complete a figure is"): a unit expected to report some elements of a figure has reported
 when the value store holds a value of every one of those elements for it in the year. A
 figure is complete when every expected unit has reported, or when no unit is expected of
