@@ -22,8 +22,8 @@ from universalization.models import Person, PersonAccess
 from universalization.queries import (
     COMMUNE_LEVEL,
     current_rules,
-    evaluate_under,
     persons_behind,
+    unit_standards,
 )
 from universalization.services import record_person_access
 from universalization.standards import Status, as_json
@@ -126,7 +126,8 @@ class StandardsView(Scoped, generics.GenericAPIView):
         year = filters.as_year("year", params["year"])
         unit = get_unit_or_404(request.user, params["unit"])
         rules = current_rules()
-        evaluation = evaluate_under(unit, year, rules)
+        # The same function as the PCGD page (universalization.views.standards).
+        evaluation = unit_standards(unit, year, rules).evaluation
         payload = as_json(evaluation) | {"rule_set": {"code": rules.code, "version": rules.version}}
         return Response(self.get_serializer(payload).data)
 

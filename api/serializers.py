@@ -227,6 +227,13 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
+class CoverageSerializer(serializers.Serializer):
+    reported = serializers.IntegerField(help_text="Units expected to report that did")
+    expected = serializers.IntegerField(
+        help_text="Units expected to report for the figure (0: none expected, nothing missing)"
+    )
+
+
 class EvaluationSerializer(serializers.Serializer):
     """One row of indicators.queries.evaluate_plan (or breakdown): target × unit × year."""
 
@@ -242,6 +249,11 @@ class EvaluationSerializer(serializers.Serializer):
         read_only=True,
         help_text="Whether figures submitted but not yet approved enter this figure "
         "(only with provisional=1)",
+    )
+    coverage = CoverageSerializer(
+        read_only=True,
+        help_text="How many of the units expected to report for this year's figure did: a "
+        "status with reported < expected rests on partial data (docs/plan-data.md)",
     )
 
 
@@ -265,6 +277,8 @@ class DataValueSerializer(serializers.ModelSerializer):
             "age_band",
             "value",
             "source",
+            "origin",
+            "rule_set",
             "updated_at",
         ]
 
@@ -275,10 +289,24 @@ class ValueHistorySerializer(serializers.ModelSerializer):
         "updated_by, as the history page shows), or null"
     )
     value = number()
+    origin = serializers.CharField(
+        read_only=True,
+        help_text="Where the value came from: the form, the unit and who entered it, who "
+        "approved it (empty for computed and imported values)",
+    )
+    rule_set = serializers.CharField(
+        read_only=True,
+        help_text="The rule-set version that computed the value (code@version), or empty",
+    )
+    change_reason = serializers.CharField(
+        source="history_change_reason", read_only=True, allow_null=True,
+        help_text="Why the change was made, as recorded with it",
+    )  # fmt: skip
 
     class Meta:
         model = DataValue.history.model
-        fields = ["history_id", "history_date", "history_user", "history_type", "value", "source"]
+        fields = ["history_id", "history_date", "history_user", "history_type", "value", "source",
+                  "origin", "rule_set", "change_reason"]  # fmt: skip
 
     def get_history_user(self, record) -> str | None:
         who = record.history_user or record.updated_by

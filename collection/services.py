@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.access import can
 from core.numbers import NotANumber, parse_number
 from indicators.models import DataElement, DataValue, Period
-from indicators.services import record_value, remove_value
+from indicators.services import NewValue, ValueRefused, write_values
 from units.models import OrgUnit
 from units.tree import subtree_q, valid_on
 
@@ -259,29 +259,56 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
 
 @transaction.atomic
 def approve(submission: Submission, *, actor) -> Submission:
-    """Accept a submitted form: its values enter the value store, and the form is locked."""
+    """Accept a submitted form: its values enter the value store in one validated bulk
+    write, each naming the form, the unit and who typed it, and who approved it; the form
+    is locked."""
     require(actor, "approve", submission.unit)
     submission = (
-        Submission.objects.select_for_update().select_related("round__period").get(pk=submission.pk)
+        Submission.objects.select_for_update()
+        .select_related("round__period", "data_set", "unit")
+        .get(pk=submission.pk)
     )
     if submission.status != Status.SUBMITTED:
         raise SubmissionRefused(_("Only a submitted form can be approved."))
-    for entry in submission.entries.select_related("element"):
+    values, cleared = [], []
+    period_id = submission.round.period_id
+    for entry in submission.entries.select_related("updated_by"):
+        key = (submission.unit_id, period_id, entry.element_id, entry.sex, entry.age_band)
         if entry.value is None:
             # A figure cleared after a reopen: the value an earlier approval stored goes too.
-            remove_value(
-                unit=submission.unit, period=submission.round.period, element=entry.element,
-                sources=[DataValue.Source.ENTERED], actor=actor, sex=entry.sex,
-                age_band=entry.age_band, comment=entry.explanation,
-            )  # fmt: skip
+            cleared.append(key)
             continue
-        record_value(
-            unit=submission.unit, period=submission.round.period, element=entry.element,
-            value=entry.value, source=DataValue.Source.ENTERED, actor=actor, sex=entry.sex,
-            age_band=entry.age_band, comment=entry.explanation,
+        values.append(NewValue(*key[:3], entry.value, sex=entry.sex, age_band=entry.age_band,
+                               comment=entry.explanation,
+                               origin=_origin(submission, entry.updated_by, actor)))  # fmt: skip
+    try:
+        write_values(
+            values, source=DataValue.Source.ENTERED, actor=actor, remove=cleared,
+            removable=[DataValue.Source.ENTERED],
+            reason=_("Approval of form #%(id)s") % {"id": submission.pk},
         )  # fmt: skip
+    except ValueRefused as error:
+        raise SubmissionRefused(str(error)) from error
     submission.version += 1
     return _transition(submission, Status.APPROVED, actor)
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "—"
+
+
+def _origin(submission: Submission, entered_by, approver) -> str:
+    """A value's provenance as people read it: the form, the unit that entered it, who typed
+    it and who approved it (in the site's language, at the time of approval)."""
+    text = _("Form #%(id)s “%(data_set)s” of %(unit)s") % {
+        "id": submission.pk,
+        "data_set": submission.data_set.name,
+        "unit": submission.unit.display_name,
+    }
+    if entered_by is not None:
+        text += " · " + _("entered by %(user)s") % {"user": _who(entered_by)}
+    text += " · " + _("approved by %(user)s") % {"user": _who(approver)}
+    return text[:300]
 
 
 @transaction.atomic

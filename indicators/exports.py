@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.templatetags.xhht import figure, goal, status_label
+from core.templatetags.xhht import figure, goal
 from core.xlsx import Sheet
 
-from .queries import Evaluated
+from .queries import Evaluated, status_text
 
 
 def _number(value):
@@ -31,7 +31,7 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
         number_formats={4: "#,##0.##", 5: "#,##0.##"},
     )
     for row in rows:
-        target, status = row.target, status_label(row.status)
+        target, status = row.target, status_text(row)  # with its coverage when partial
         sheet.rows.append([target.clause, target.text, goal(target), figure(row),
                            _number(row.num), _number(row.den), status])  # fmt: skip
     return sheet
@@ -53,5 +53,5 @@ def breakdown_sheet(unit, target, year: int, rows: list[Evaluated]) -> Sheet:
     )
     for row in rows:
         sheet.rows.append([row.unit.display_name, figure(row), _number(row.num),
-                           _number(row.den), status_label(row.status)])  # fmt: skip
+                           _number(row.den), status_text(row)])  # fmt: skip
     return sheet

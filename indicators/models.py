@@ -97,7 +97,7 @@ class DataValue(models.Model):
     """
 
     class Source(models.TextChoices):
-        ENTERED = "entered", _("entered")
+        ENTERED = "entered", _("entered in a form")
         IMPORTED = "imported", _("imported")
         COMPUTED = "computed", _("computed")
         DEMO = "demo", _("demo (synthetic)")
@@ -114,6 +114,12 @@ class DataValue(models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ENTERED)
     comment = models.TextField(_("comment"), blank=True)
+    # Where the number came from, as people read it: the form, the unit that entered it and
+    # who approved it; or the register it was computed from. Kept in every history row.
+    origin = models.CharField(_("origin"), max_length=300, blank=True, default="")
+    # The version of the rules that computed the value ("pcgd-xmc-nd20-2014@1"); empty for
+    # values people entered.
+    rule_set = models.CharField(_("rule set"), max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,6 +29,8 @@ from .communes import (
     counted_in_sql,
     units_for_period_union,
 )
+from .completeness import Expectations, expectations
+from .coverage import Coverage, of_communes
 from .evaluation import (
     CommuneCount,
     Comparator,
@@ -60,6 +62,22 @@ STATUS_LABELS = {
 }
 
 
+def coverage_text(coverage: Coverage) -> str:
+    """ "2/12 đơn vị báo cáo": how many of the units expected to report did."""
+    return _("%(reported)s/%(expected)s units reported") % {
+        "reported": coverage.reported,
+        "expected": coverage.expected,
+    }
+
+
+def status_text(row: Evaluated) -> str:
+    """The status in words, never bare on partial coverage: "Đạt — 2/12 đơn vị báo cáo"."""
+    label = str(STATUS_LABELS.get(Status(row.status), row.status))
+    if row.partial:
+        return f"{label} — {coverage_text(row.coverage)}"
+    return label
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """One target × unit × year: the figure shown, what it is made of, and its status."""
@@ -73,6 +91,13 @@ class Evaluated:
     status: str
     trend: tuple[tuple[int, Decimal | None], ...]
     provisional: bool = False  # values awaiting approval enter this year's figure
+    # How many of the units expected to report for this year's figure did (None: not known)
+    coverage: Coverage | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether some unit expected to report has not: the status is not shown bare."""
+        return self.coverage is not None and self.coverage.partial
 
 
 def target_rule(target: Target) -> Rule:
@@ -106,7 +131,13 @@ def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
 
 
 def _evaluated(
-    target, unit, year, figures: dict[int, Figure], status, overlay: Overlay | None = None
+    target,
+    unit,
+    year,
+    figures: dict[int, Figure],
+    status,
+    overlay: Overlay | None = None,
+    coverage: Coverage | None = None,
 ) -> Evaluated:
     current = figures.get(year, Figure(value=None))
     provisional = bool(overlay) and overlay.touches(
@@ -122,6 +153,7 @@ def _evaluated(
         status=str(status),
         trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
         provisional=provisional,
+        coverage=coverage,
     )
 
 
@@ -132,20 +164,17 @@ def _unit_scope(
     totals: Totals,
     years: Sequence[int],
     overlay: Overlay | None = None,
+    coverage: Coverage | None = None,
 ) -> Evaluated:
     """The target on the unit's own sums; the trend covers every period up to `year`."""
     spec = indicator_spec(target.indicator)
     figures = {y: figure(spec, totals, y) for y in years}
     status = evaluate(target_rule(target), values_only(figures), year)
-    return _evaluated(target, unit, year, figures, status, overlay)
+    return _evaluated(target, unit, year, figures, status, overlay, coverage)
 
 
 def _count_figure(counted: CommuneCount) -> Figure:
     return Figure(value=counted.share, num=Decimal(counted.met), den=Decimal(counted.counted))
-
-
-def _share_figures(rule: Rule, values_by_year) -> dict[int, Figure]:
-    return {y: _count_figure(count_communes(rule, values)) for y, values in values_by_year.items()}
 
 
 # Comparators SQL can apply to a commune's own level value, exactly (decimals, no rounding).
@@ -184,16 +213,29 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
         status = evaluate(rule, values_only(figures), year)
-        return _evaluated(target, unit, year, figures, status, communes.overlay)
+        return _evaluated(target, unit, year, figures, status, communes.overlay,
+                          _own_coverage(figures.get(year)))  # fmt: skip
     if communes.counted_in_sql(target):
         empty = CommuneCount(0, 0, 0)
-        figures = {
-            y: _count_figure(communes.counts.get((target.pk, y), empty)) for y in communes.years
-        }
+        counts = {y: communes.counts.get((target.pk, y), empty) for y in communes.years}
     else:
-        figures = _share_figures(rule, communes.figures.values(indicator_spec(target.indicator)))
+        values_by_year = communes.figures.values(indicator_spec(target.indicator))
+        counts = {y: count_communes(rule, values) for y, values in values_by_year.items()}
+    figures = {y: _count_figure(c) for y, c in counts.items()}
     status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
-    return _evaluated(target, unit, year, figures, status, communes.overlay)
+    return _evaluated(target, unit, year, figures, status, communes.overlay,
+                      _communes_coverage(counts.get(year)))  # fmt: skip
+
+
+def _own_coverage(own: Figure | None) -> Coverage:
+    """A commune judged on its own figure: one unit expected, itself."""
+    return Coverage(reported=int(own is not None and own.value is not None), expected=1)
+
+
+def _communes_coverage(counted: CommuneCount | None) -> Coverage:
+    if counted is None:
+        return Coverage(0, 0)
+    return of_communes(counted.with_data, counted.counted)
 
 
 def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
@@ -220,12 +262,19 @@ def evaluate_targets(
         else Totals()
     )
     communes = _Communes(unit, years, commune_targets, overlay)
+    roots = roots_for_year(unit, year)
+    expected = (
+        expectations(roots, year, element_ids_of(unit_targets), overlay)
+        if unit_targets
+        else Expectations()
+    )
     return [
         _every_commune(t, unit, year, communes)
         if t.scope == Target.Scope.EVERY_COMMUNE
-        else _unit_scope(t, unit, year, totals, years, overlay)
+        else _unit_scope(t, unit, year, totals, years, overlay,
+                         expected.coverage(roots, indicator_spec(t.indicator).element_ids))
         for t in targets
-    ]
+    ]  # fmt: skip
 
 
 def provisional_overlay(targets: Sequence[Target], unit: OrgUnit, year: int) -> Overlay:
@@ -274,12 +323,13 @@ def breakdown_targets(
     children = children_in(unit, year)
     unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
     commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
-    per_child = {}
+    per_child, expected = {}, Expectations()
     if unit_targets:
         within = roots_for_year(unit, year)
         per_child = totals_per_unit(
             children, years, element_ids_of(unit_targets), within=within, overlay=overlay
         )
+        expected = expectations(within, year, element_ids_of(unit_targets), overlay)
     communes = (
         commune_figures(unit, years, element_ids_of(commune_targets), overlay)
         if commune_targets
@@ -295,10 +345,11 @@ def breakdown_targets(
             )
         else:
             results[target.pk] = [
-                _unit_scope(target, child, year, per_child[child.pk], years, inside.get(child.pk))
+                _unit_scope(target, child, year, per_child[child.pk], years, inside.get(child.pk),
+                            expected.coverage([child], spec.element_ids))
                 for child in children
                 if child.pk in per_child and per_child[child.pk].element_ids & spec.element_ids
-            ]
+            ]  # fmt: skip
     return results
 
 
@@ -323,10 +374,14 @@ def _every_commune_breakdown(
         if _is_commune(child):
             figures = {y: _own_figure(vals.get(child)) for y, vals in by_year.items()}
             status = evaluate(rule, values_only(figures), year)
+            coverage = _own_coverage(figures.get(year))
         else:
-            figures = _share_figures(rule, by_year)
+            counts = {y: count_communes(rule, vals) for y, vals in by_year.items()}
+            figures = {y: _count_figure(c) for y, c in counts.items()}
             status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
-        results.append(_evaluated(target, child, year, figures, status, overlays.get(child.pk)))
+            coverage = _communes_coverage(counts.get(year))
+        results.append(_evaluated(target, child, year, figures, status, overlays.get(child.pk),
+                                  coverage))  # fmt: skip
     return results
 
 

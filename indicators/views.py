@@ -136,6 +136,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
         ],
         "total": len(rows),
+        "partial": sum(1 for row in rows if row.partial),
         "measured_through": _measured_through(unit, year),
     }
     return render(request, "indicators/dashboard.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from indicators.demo import ensure_year_periods
@@ -17,8 +18,16 @@ from indicators.services import NewValue, publish_values
 from units.models import OrgUnit
 
 from . import predicates
-from .models import Person
-from .queries import communes_under, evaluate_units, parents_of, population_q, with_register
+from .models import CommuneYear, Person
+from .queries import (
+    COMMUNE_LEVEL,
+    communes_under,
+    current_rules,
+    evaluate_units,
+    parents_of,
+    population_q,
+    with_register,
+)
 from .rules import RuleSet
 
 # A plan's "biết chữ" (literate) is read as literacy level 1 of NĐ 20 Đ19 (UNCONFIRMED;
@@ -109,8 +118,86 @@ def plan_values(communes: list[OrgUnit], year: int, rules: RuleSet) -> list[NewV
     return result
 
 
+def rule_set_label(rules: RuleSet) -> str:
+    """How a computed value names the rules that produced it: "code@version"."""
+    return f"{rules.code}@{rules.version}"
+
+
 def publish_register(communes: list[OrgUnit], year: int, rules: RuleSet, *, actor=None):
-    """Publish the register's figures around these communes; returns (created, updated)."""
+    """Publish the register's figures around these communes; returns (created, updated).
+    Every value records the rule-set version that computed it."""
     return publish_values(
-        plan_values(communes, year, rules), source=DataValue.Source.COMPUTED, actor=actor
+        plan_values(communes, year, rules),
+        source=DataValue.Source.COMPUTED,
+        actor=actor,
+        rule_set=rule_set_label(rules),
     )
+
+
+# --- republishing: what changes a computed figure without touching the register ---------
+
+
+def published_communes(
+    commune_ids: list[int] | None = None, from_year: int | None = None
+) -> dict[int, list[OrgUnit]]:
+    """By year, the communes that hold computed plan figures (optionally only these
+    communes, from `from_year` on): what a change of rules or of a flag may alter."""
+    rows = DataValue.objects.filter(
+        source=DataValue.Source.COMPUTED,
+        element__code__in=[PERSONS, LITERATE, *LEVEL_ELEMENTS.values()],
+        unit__level__code=COMMUNE_LEVEL,
+    )
+    if commune_ids is not None:
+        rows = rows.filter(unit_id__in=commune_ids)
+    if from_year is not None:
+        rows = rows.filter(period__year__gte=from_year)
+    pairs = set(rows.values_list("period__year", "unit_id").distinct())
+    units = OrgUnit.objects.in_bulk({unit_id for _year, unit_id in pairs})
+    by_year: dict[int, list[OrgUnit]] = {}
+    for year, unit_id in sorted(pairs):
+        by_year.setdefault(year, []).append(units[unit_id])
+    return by_year
+
+
+def republish(by_year: dict[int, list[OrgUnit]], rules: RuleSet, *, actor=None) -> tuple[int, int]:
+    """Publish again the figures of these communes (and their siblings) year by year."""
+    created = updated = 0
+    for year, communes in sorted(by_year.items()):
+        c, u = publish_register(communes, year, rules, actor=actor)
+        created, updated = created + c, updated + u
+    return created, updated
+
+
+@transaction.atomic
+def rules_changed(rules: RuleSet, *, actor=None) -> tuple[int, int]:
+    """A new rule set became active (load_pcgd_rules, the admin): every published year is
+    computed again under it, so no figure stands on rules no longer in force."""
+    return republish(published_communes(), rules, actor=actor)
+
+
+@transaction.atomic
+def set_disadvantaged(
+    commune: OrgUnit, year: int, disadvantaged: bool, *, actor=None, legal_basis: str | None = None
+) -> CommuneYear:
+    """Record a commune's flag for `year` and republish what it changes."""
+    defaults = {"disadvantaged": disadvantaged}
+    if legal_basis is not None:
+        defaults["legal_basis"] = legal_basis
+    row, _created = CommuneYear.objects.update_or_create(
+        commune=commune, year=year, defaults=defaults
+    )
+    flag_changed(commune, year, actor=actor)
+    return row
+
+
+@transaction.atomic
+def flag_changed(commune: OrgUnit, year: int, *, actor=None) -> tuple[int, int]:
+    """A commune's flag for `year` was written or deleted: it holds for that year and the
+    later ones without a row of their own, so those published years are computed again."""
+    later = CommuneYear.objects.filter(commune=commune, year__gt=year).order_by("year").first()
+    by_year = published_communes([commune.pk], from_year=year)
+    if later is not None:
+        by_year = {y: cs for y, cs in by_year.items() if y < later.year}
+    if year not in by_year and Person.objects.filter(commune=commune).exists():
+        by_year[year] = [commune]
+    return republish(by_year, current_rules(), actor=actor)

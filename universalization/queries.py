@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from core.access import subtree_filter
 from units.models import OrgUnit
-from units.tree import subtree_q, valid_on
+from units.tree import subtree_q, units_for_period, valid_on
 
 from . import predicates, standards
 from .models import CommuneYear, Person, RuleSet
@@ -120,18 +122,47 @@ def evaluate_units(
     return evaluation, flags
 
 
-def evaluate_under(unit: OrgUnit, year: int, rules: Rules) -> standards.Evaluation:
-    """The standards of the communes under `unit`, with the summaries of the units above
-    communes that lie inside its subtree: a commune alone says nothing of its district."""
-    communes = communes_under(unit, year)
-    evaluation, _flags = evaluate_units(communes, year, rules)
-    inside = set(
-        OrgUnit.objects.filter(
-            subtree_q(unit.path), code__in=list(evaluation.districts)
-        ).values_list("code", flat=True)
-    )
+@dataclass
+class UnitStandards:
+    """The standards a unit's PCGD-XMC page and the API show for one year."""
+
+    is_commune: bool  # the unit is itself a commune that existed at the end of the year
+    communes: list[OrgUnit]  # the communes it covers then
+    evaluation: standards.Evaluation
+    flags: dict[int, bool]  # each commune's disadvantaged flag
+
+
+def communes_covered(unit: OrgUnit, year: int) -> tuple[bool, list[OrgUnit]]:
+    """(whether the unit is a commune of that year, the communes it covers at the end of
+    `year`). A unit that did not exist then (a đặc khu of 2025 looking at 2020) covers the
+    communes of the units it came from."""
+    roots = units_for_period(unit, datetime.date(year, 12, 31))
+    if roots == [unit] and unit.level_id is not None and unit.level.code == COMMUNE_LEVEL:
+        return True, [unit]
+    return False, [c for root in roots for c in communes_under(root, year)]
+
+
+def unit_standards(unit: OrgUnit, year: int, rules: Rules) -> UnitStandards:
+    """The standards of the communes a unit covers in `year`, with the summaries of the units
+    directly above them that lie inside what the unit covers (a commune alone says nothing
+    of its district). The page and the API both read this."""
+    is_commune, communes = communes_covered(unit, year)
+    evaluation, flags = evaluate_units(communes, year, rules)
+    roots = units_for_period(unit, datetime.date(year, 12, 31))
+    inside = set()
+    if roots:
+        inside = set(
+            OrgUnit.objects.filter(
+                subtree_filter(roots), code__in=list(evaluation.districts)
+            ).values_list("code", flat=True)
+        )
     evaluation.districts = {k: v for k, v in evaluation.districts.items() if k in inside}
-    return evaluation
+    return UnitStandards(is_commune, communes, evaluation, flags)
+
+
+def evaluate_under(unit: OrgUnit, year: int, rules: Rules) -> standards.Evaluation:
+    """The evaluation of unit_standards (the JSON of `pcgd_standards`)."""
+    return unit_standards(unit, year, rules).evaluation
 
 
 def parents_of(communes: list[OrgUnit]) -> list[OrgUnit]:

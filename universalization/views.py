@@ -18,17 +18,17 @@ from django.utils.translation import gettext as _
 from core import xlsx
 from core.access import can, crumbs, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
-from units.tree import units_for_period, with_predecessors
+from units.tree import with_predecessors
 
 from . import tables
 from .models import CommuneYear, PersonAccess
 from .queries import (
     COMMUNE_LEVEL,
-    communes_under,
+    communes_covered,
     current_rules,
     disadvantaged_in,
-    evaluate_units,
     parents_of,
+    unit_standards,
 )
 from .queries import persons_behind as persons_of_rate
 from .rules import RateDef
@@ -77,19 +77,6 @@ def _year(request: HttpRequest, unit: OrgUnit) -> tuple[int, list[int]]:
     return year, sorted(set(years) | {year, today})
 
 
-def _communes(unit: OrgUnit, year: int) -> tuple[bool, list[OrgUnit]]:
-    """(whether the page is a commune's, the communes it covers at the end of `year`).
-
-    A unit that did not exist then (a đặc khu of 2025 looking at 2020) covers the communes
-    of the units it came from.
-    """
-    roots = units_for_period(unit, datetime.date(year, 12, 31))
-    if roots == [unit] and _is_commune(unit):
-        return True, [unit]
-    communes = [c for root in roots for c in communes_under(root, year)]
-    return False, communes
-
-
 def _base(request: HttpRequest, unit: OrgUnit, year: int, years: list[int]) -> dict:
     return {"unit": unit, "year": year, "years": years, "rules": current_rules(),
             "crumbs": crumbs(request.user, unit)}  # fmt: skip
@@ -101,9 +88,10 @@ def standards(request: HttpRequest, code: str) -> HttpResponse:
     year, years = _year(request, unit)
     context = _base(request, unit, year, years)
     rules = context["rules"]
-    is_commune, communes = _communes(unit, year)
-    evaluation, flags = evaluate_units(communes, year, rules)
-    if is_commune:
+    # The same function as /api/v1/pcgd/standards/: page and API cannot drift apart.
+    found = unit_standards(unit, year, rules)
+    communes, evaluation, flags = found.communes, found.evaluation, found.flags
+    if found.is_commune:
         poor = flags.get(unit.pk, False)
         rows = tables.commune_standards(evaluation.communes[unit.code], poor, rules)
         context |= {"standards": rows, "disadvantaged": poor}
@@ -183,7 +171,7 @@ def persons_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 def tables_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     unit = _admin_unit_or_404(request.user, code)
     year, _years = _year(request, unit)
-    _is, communes = _communes(unit, year)
+    _is, communes = communes_covered(unit, year)
     sheets = tables.birth_year_sheets(unit, communes, year, current_rules())
     rows = sum(len(s.rows) for s in sheets)
     _log(request, unit, PersonAccess.Action.EXPORT, f"statistical tables, {year}", rows)
@@ -195,9 +183,9 @@ def standards_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     unit = _admin_unit_or_404(request.user, code)
     year, _years = _year(request, unit)
     rules = current_rules()
-    is_commune, communes = _communes(unit, year)
-    evaluation, flags = evaluate_units(communes, year, rules)
-    if is_commune:
+    found = unit_standards(unit, year, rules)
+    communes, evaluation, flags = found.communes, found.evaluation, found.flags
+    if found.is_commune:
         rows = tables.commune_standards(
             evaluation.communes[unit.code], flags.get(unit.pk, False), rules
         )

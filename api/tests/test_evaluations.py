@@ -22,6 +22,7 @@ def as_api_rows(results) -> list[dict]:
             "target": r.target.pk, "clause": r.target.clause, "unit": r.unit.code,
             "year": r.year, "value": number(r.value), "num": number(r.num),
             "den": number(r.den), "status": r.status, "provisional": r.provisional,
+            "coverage": {"reported": r.coverage.reported, "expected": r.coverage.expected},
         }
         for r in results
     ]  # fmt: skip

@@ -315,3 +315,21 @@ def test_the_schema_lists_the_pcgd_routes_and_their_parameters(api, world):
     assert standards["schema"]["$ref"].endswith("/Standards")
     person = schema["components"]["schemas"]["Person"]["properties"]
     assert list(person) == list(PERSON_COLUMNS)
+
+
+def test_a_special_zone_viewing_2020_gets_the_communes_the_page_lists(api, register, world):
+    """The page and the API read one function (unit_standards): the đặc khu of 2025 sees in
+    2020 the communes of the district it came from, in both."""
+    from django.urls import reverse
+
+    from core.testing import add_special_zone
+
+    add_special_zone(world.tree)
+    body = api("superuser").get(STANDARDS, {"unit": "DK-A", "year": YEAR}).json()
+    assert set(body["communes"]) == {"C-A1", "C-A2"}
+    assert set(body["districts"]) == {"D-A"}
+    assert body == engine_json("DK-A")
+    client = api("superuser")
+    page = client.get(reverse("universalization:standards", args=["DK-A"]), {"year": YEAR})
+    assert [r.unit.code for r in page.context["rows"]] == sorted(body["communes"])
+    assert [s.code for s in page.context["summaries"]] == sorted(body["districts"])

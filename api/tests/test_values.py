@@ -43,7 +43,8 @@ def test_a_value_names_its_unit_period_and_element_by_code(api, world):
     stored = DataValue.objects.get(unit__code="C-A2", element__code="literate_persons")
     assert row | {"updated_at": None} == {
         "id": stored.pk, "unit": "C-A2", "period": "2020", "element": "literate_persons",
-        "sex": "", "age_band": "15-60", "value": 498.0, "source": "entered", "updated_at": None,
+        "sex": "", "age_band": "15-60", "value": 498.0, "source": "entered", "origin": "",
+        "rule_set": "", "updated_at": None,
     }  # fmt: skip
 
 
@@ -99,6 +100,9 @@ def test_the_history_of_a_value_lists_every_change_newest_first(api, changed_val
         "history_type",
         "value",
         "source",
+        "origin",
+        "rule_set",
+        "change_reason",
     }
 
 

@@ -148,3 +148,61 @@ def test_a_figure_cleared_after_a_reopen_leaves_the_store_when_approved_again(wo
     assert removed.latest("history_date").history_user == office
     # The district's total is back to what it was before the commune's figure.
     assert district_total() == before
+
+
+def _submitted(world, collection, code: str, typed: dict) -> Submission:
+    reporter = world.users.commune_reporter if code == "C-A1" else world.users.district_admin
+    submission = collection.submissions[code]
+    services.save_entries(submission, typed, actor=reporter)
+    return services.submit(submission, actor=reporter)
+
+
+def test_an_approved_value_names_the_form_the_unit_who_typed_it_and_the_approver(world, collection):
+    office = world.users.district_admin
+    submission = _submitted(world, collection, "C-A1", {P: "1000", L: "990"})
+    services.approve(submission, actor=office)
+    stored = DataValue.objects.get(unit=world.tree.commune_a1, period__year=2020,
+                                   element__code="literate_persons")  # fmt: skip
+    record = stored.history.latest("history_date")
+    assert record.history_user == office
+    assert f"Biểu mẫu số {submission.pk}" in record.origin
+    assert collection.data_set.name in record.origin
+    assert world.tree.commune_a1.display_name in record.origin
+    assert world.users.commune_reporter.get_username() in record.origin
+    assert office.get_username() in record.origin
+    assert record.history_change_reason == f"Duyệt biểu mẫu số {submission.pk}"
+    assert stored.get_source_display() != "nhập trực tiếp"
+
+
+def test_approving_a_form_takes_the_same_queries_whatever_its_number_of_entries(world, collection):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officials, it = ("officials", "", ""), ("officials_it_programme", "", "")
+    small = _submitted(world, collection, "C-A1", {P: "1000", L: "990", officials: "10"})
+    large = _submitted(world, collection, "C-A2", {P: "500", L: "490", officials: "8", it: "4"})
+    office = world.users.district_admin
+    with CaptureQueriesContext(connection) as three_entries:
+        services.approve(small, actor=office)
+    with CaptureQueriesContext(connection) as four_entries:
+        services.approve(large, actor=office)
+    assert len(three_entries.captured_queries) == len(four_entries.captured_queries)
+    assert len(four_entries.captured_queries) < 25
+    # The bulk write kept the district's totals exact.
+    total = SubtreeTotal.objects.get(unit=world.tree.district_a, period__year=2020,
+                                     element__code="officials")  # fmt: skip
+    assert total.total == 10 + 8 + 20 + 5  # the two communes, education and the association
+
+
+def test_a_form_with_a_value_the_store_refuses_is_not_approved_and_writes_nothing(
+    world, collection
+):
+    submission = _submitted(world, collection, "C-A1", {P: "1000", L: "990"})
+    # A value that slipped past the form (an older import): a count cannot be fractional.
+    submission.entries.filter(element__code="literate_persons").update(value=Decimal("990.5"))
+    before = list(DataValue.objects.order_by("pk").values_list("pk", "value"))
+    with pytest.raises(services.SubmissionRefused) as refused:
+        services.approve(submission, actor=world.users.district_admin)
+    assert "Số người biết chữ" in str(refused.value)
+    assert list(DataValue.objects.order_by("pk").values_list("pk", "value")) == before
+    assert Submission.objects.get(pk=submission.pk).status == "submitted"

@@ -231,3 +231,41 @@ def test_a_successors_dashboard_says_which_units_its_past_figures_come_from(clie
     assert "Huyện A" in response.content.decode()
     own = client.get(reverse("dashboard", args=["D-A"]), {"year": 2020})
     assert own.context["measured_through"] == []
+
+
+def test_an_approved_values_history_names_the_form_the_unit_the_typist_and_the_approver(
+    client, world
+):
+    from collection import services as collection
+    from collection.testing import build_collection
+
+    submission = build_collection(world).submissions["C-A1"]
+    typed = {("persons", "", "15-60"): "1000", ("literate_persons", "", "15-60"): "997"}
+    collection.save_entries(submission, typed, actor=world.users.commune_reporter)
+    collection.submit(submission, actor=world.users.commune_reporter)
+    collection.approve(submission, actor=world.users.district_admin)
+    value = DataValue.objects.get(unit=world.tree.commune_a1, period__year=2020,
+                                  element__code="literate_persons")  # fmt: skip
+    client.force_login(world.users.viewer)
+    html = client.get(reverse("value_history", args=[value.pk])).content.decode()
+    assert f"Biểu mẫu số {submission.pk} “Báo cáo số liệu năm của xã” của Xã A1" in html
+    assert "người nhập: reporter_a1" in html and "người duyệt: admin_a" in html
+    assert "nhập qua biểu mẫu" in html and "nhập trực tiếp" not in html
+    api = client.get(f"/api/v1/values/{value.pk}/history/").json()["results"][0]
+    assert api["origin"].startswith(f"Biểu mẫu số {submission.pk}")
+    assert api["history_user"] == "admin_a"
+    assert api["change_reason"] == f"Duyệt biểu mẫu số {submission.pk}"
+
+
+def test_a_computed_values_history_shows_the_rule_set_that_produced_it(client, world):
+    from indicators.services import NewValue, publish_values
+
+    value = a_value_of(world.tree.commune_a1)
+    new = NewValue(value.unit_id, value.period_id, value.element_id, Decimal("990"),
+                   sex=value.sex, age_band=value.age_band)  # fmt: skip
+    publish_values([new], source="computed", rule_set="nd20-2014@2014.1")
+    client.force_login(world.users.viewer)
+    html = client.get(reverse("value_history", args=[value.pk])).content.decode()
+    assert "Bộ quy tắc: nd20-2014@2014.1" in html
+    api = client.get(f"/api/v1/values/{value.pk}/history/").json()["results"]
+    assert [r["rule_set"] for r in api] == ["nd20-2014@2014.1", ""]

@@ -8,16 +8,20 @@ only the literacy figures are asserted here.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+import yaml
+from django.core.management import call_command
 
 from indicators.models import DataValue
 from indicators.queries import evaluate_target
 from units.models import OrgUnit
-from universalization.models import Person
-from universalization.publishing import publish_register
+from universalization.models import CommuneYear, Person
+from universalization.publishing import publish_register, set_disadvantaged
 from universalization.queries import current_rules
+from universalization.rules import DEFAULT_RULES_PATH
 from universalization.services import import_register
 from universalization.testing import write_exchange
 
@@ -139,3 +143,79 @@ def test_a_commune_whose_register_is_emptied_keeps_no_stale_counts(world, publis
     Person.objects.filter(commune__code="C-A2").delete()
     publish_register(published, YEAR, current_rules())
     assert set(values("persons", unit__code="C-A2").values()) == {0}
+
+
+# --- figures stay tied to their sources: the rule-set version, rule and flag changes ------
+
+
+def _version_file(tmp_path, version: str):
+    """The shipped rule set under another version."""
+    data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["version"] = version
+    path = tmp_path / f"rules-{version}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_every_computed_value_records_the_rule_set_version_that_produced_it(published):
+    rules = current_rules()
+    label = f"{rules.code}@{rules.version}"
+    computed = DataValue.objects.filter(source="computed")
+    assert computed.exists()
+    assert set(computed.values_list("rule_set", flat=True)) == {label}
+    assert set(DataValue.history.filter(source="computed").values_list("rule_set", flat=True)) == {
+        label
+    }
+
+
+def test_loading_a_new_rule_set_republishes_the_plan_figures_under_it(world, published, tmp_path):
+    old = DataValue.objects.get(unit__code="D-A", element__code="literacy_level", period__year=YEAR)
+    call_command("load_pcgd_rules", str(_version_file(tmp_path, "2099.1")), stdout=io.StringIO())
+    computed = DataValue.objects.filter(source="computed")
+    assert set(computed.values_list("rule_set", flat=True)) == {"nd20-2014@2099.1"}
+    history = DataValue.history.filter(id=old.pk).order_by("history_date")
+    assert [r.rule_set for r in history][-2:] == ["nd20-2014@2014.1", "nd20-2014@2099.1"]
+    # Nothing is left stale: publishing again under the active rules changes nothing.
+    assert publish_register(published, YEAR, current_rules()) == (0, 0)
+
+
+def test_changing_a_communes_flag_republishes_the_figures_it_changes(world, published):
+    district = DataValue.objects.filter(
+        unit__code="D-A", element__code="literacy_level", period__year=YEAR
+    )
+    assert district.get().value == 0  # C-A2, disadvantaged, has no one of 15-25: level 1 open
+    set_disadvantaged(world.tree.commune_a2, YEAR, False, actor=world.users.superuser)
+    # Not disadvantaged, C-A2's literacy level 1 is read over 15-35 (4 of 4): both communes
+    # meet level 1, so the district does.
+    assert district.get().value == 1
+    assert publish_register(published, YEAR, current_rules()) == (0, 0)
+
+
+def test_the_admin_change_of_a_flag_republishes(client, world, published):
+    row = CommuneYear.objects.get(commune__code="C-A2", year=YEAR)
+    client.force_login(world.users.superuser)
+    response = client.post(
+        f"/admin/universalization/communeyear/{row.pk}/change/",
+        {"commune": row.commune_id, "year": YEAR, "legal_basis": ""},  # unticked: not disadvantaged
+    )
+    assert response.status_code == 302
+    level = DataValue.objects.get(unit__code="D-A", element__code="literacy_level",
+                                  period__year=YEAR)  # fmt: skip
+    assert level.value == 1
+    assert level.history.latest("history_date").history_user == world.users.superuser
+
+
+def test_a_rule_set_saved_in_the_admin_republishes_the_plan_figures(client, world, published):
+    import json
+
+    data = yaml.safe_load(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["version"] = "2099.3"
+    client.force_login(world.users.superuser)
+    response = client.post(
+        "/admin/universalization/ruleset/add/",
+        {"code": data["code"], "version": "2099.3", "title": data["title"],
+         "content": json.dumps(data), "sha256": "", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    computed = DataValue.objects.filter(source="computed")
+    assert set(computed.values_list("rule_set", flat=True)) == {"nd20-2014@2099.3"}

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from universalization import publishing
 from universalization import rules as rule_sets
 from universalization.models import RuleSet
+from universalization.queries import current_rules
 
 
 class Command(BaseCommand):
@@ -37,5 +39,9 @@ class Command(BaseCommand):
                     defaults={"title": checked.title, "content": content,
                               "sha256": checked.sha256, "active": True},
                 )  # fmt: skip
+                # In the same transaction: no figure outlives the rules that computed it.
+                created, updated = publishing.rules_changed(current_rules())
             message = _("Rule set %(code)s version %(version)s is active.")
             self.stdout.write(self.style.SUCCESS(message % vars(checked)))
+            republished = _("Plan figures republished: %(created)s new, %(updated)s changed.")
+            self.stdout.write(republished % {"created": created, "updated": updated})
