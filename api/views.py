@@ -25,6 +25,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.exceptions import ValidationError
 
 from api import filters, serializers
+from api.schema import ApiSchema
 from core.access import get_unit_or_404, units_visible_to
 from indicators.models import DataValue
 from indicators.queries import (
@@ -47,6 +48,7 @@ class Scoped:
     # drf-spectacular builds the schema there is no real user: it gets `queryset`, empty.
 
     authentication_classes = AUTHENTICATION
+    schema = ApiSchema()
     queryset: QuerySet | None = None
 
     def get_queryset(self):
