@@ -1,7 +1,7 @@
 """The API's OpenAPI schema class: every operation also documents the errors it answers.
 
 DRF answers 401 without credentials, 404 outside the user's scope (or for a page that does
-not exist) and 400 for a parameter that is missing or wrong; drf-spectacular documents only
+not exist) and 400 for a query parameter that is missing or wrong; drf-spectacular documents only
 the success. This adds the others, unless an operation declares its own (the submissions'
 refusals), so that a client, and schemathesis in the suite, can rely on every answer.
 """
@@ -40,9 +40,8 @@ BAD_PARAMETERS = OpenApiResponse(
 class ApiSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        errors = {"401": UNAUTHORIZED, "404": NOT_FOUND}
-        if self.get_override_parameters():  # declared query parameters are checked: 400
-            errors["400"] = BAD_PARAMETERS
+        # Every operation checks its query parameters (api.filters), so each may answer 400.
+        errors = {"400": BAD_PARAMETERS, "401": UNAUTHORIZED, "404": NOT_FOUND}
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, None, direction)

@@ -51,6 +51,10 @@ class Scoped:
     schema = ApiSchema()
     queryset: QuerySet | None = None
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        filters.check_characters(request)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset if self.queryset is not None else []

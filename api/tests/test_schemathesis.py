@@ -8,6 +8,8 @@ documents, and a body that conforms to the schema of that status.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -48,15 +50,24 @@ def api_schema(token):
     return schema
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
+@contextlib.contextmanager
+def _test_connection_kept():
     """Django closes a connection in a transaction at each request's start and end; its test
-    client lifts that for its requests, and so does this for the WSGI calls made here."""
+    client lifts that for its own requests (and restores it after), this for the WSGI calls
+    made here: on PostgreSQL the test's connection would be closed under it."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _call(case, token: str, header: str | None = None):
+    with _test_connection_kept():
+        headers = {"Authorization": header or f"Token {token}"}
+        return case.call_and_validate(headers=headers, checks=CHECKS)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -72,15 +83,12 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     database=None,
 )
 def test_every_operation_answers_as_its_schema_says(case, token):
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    _call(case, token)
 
 
 def _answer(api_schema, token, path: str, method: str = "GET", *, header=None, **case) -> int:
     """The status of one request made of `case`, after checking it against the schema."""
-    operation = api_schema[path][method]
-    headers = {"Authorization": header or f"Token {token}"}
-    response = operation.Case(**case).call_and_validate(headers=headers, checks=CHECKS)
-    return response.status_code
+    return _call(api_schema[path][method].Case(**case), token, header).status_code
 
 
 def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_schema, token):
@@ -125,6 +133,9 @@ def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_sch
             api_schema, token, "/api/v1/units/{code}/", path_parameters={"code": "C-B1"}
         ),
         "a missing parameter": _answer(api_schema, token, "/api/v1/evaluations/"),
+        "a NUL character in a parameter": _answer(
+            api_schema, token, "/api/v1/values/", query={"unit": "\x00"}
+        ),
         "a value that is no number": _answer(
             api_schema, token, "/api/v1/collection/submissions/{id}/entries/", "PUT",
             path_parameters={"id": a1.pk}, media_type="application/json",
@@ -154,6 +165,7 @@ def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_sch
         "a page beyond the last": 404,
         "a unit of another district": 404,
         "a missing parameter": 400,
+        "a NUL character in a parameter": 400,
         "a value that is no number": 400,
         "a body without its version": 400,
         "a stale version": 409,
