@@ -32,6 +32,9 @@ NOT_FOUND = OpenApiResponse(
     description="The object or unit does not exist or is outside the user's scope, "
     "or the page does not exist",
 )
+FORBIDDEN = OpenApiResponse(
+    ErrorSerializer, description="A write made with a session but without its CSRF token"
+)
 BAD_PARAMETERS = OpenApiResponse(
     PARAMETER_ERRORS, description="A query parameter is missing or not valid"
 )
@@ -40,8 +43,11 @@ BAD_PARAMETERS = OpenApiResponse(
 class ApiSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        # Every operation checks its query parameters (api.filters), so each may answer 400.
-        errors = {"400": BAD_PARAMETERS, "401": UNAUTHORIZED, "404": NOT_FOUND}
+        errors = {"401": UNAUTHORIZED, "404": NOT_FOUND}
+        if getattr(self.view, "checks_parameters", False):  # api.views.Scoped
+            errors["400"] = BAD_PARAMETERS
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            errors["403"] = FORBIDDEN
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, None, direction)

@@ -43,13 +43,21 @@ from units.tree import subtree_q, valid_on
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
-class Scoped:
-    # Authentication of every route, and the user's scoped rows from `rows()`. While
-    # drf-spectacular builds the schema there is no real user: it gets `queryset`, empty.
+class Checked:
+    # Every route: its authentication, and its schema with the errors it answers.
 
     authentication_classes = AUTHENTICATION
     schema = ApiSchema()
+    checks_parameters = False
+
+
+class Scoped(Checked):
+    # The user's scoped rows from `rows()`, read through query parameters: a 400 for one that
+    # no database can compare (api.filters.check_characters). While drf-spectacular builds
+    # the schema there is no real user: it gets `queryset`, empty.
+
     queryset: QuerySet | None = None
+    checks_parameters = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filters
-from api.schema import ApiSchema
-from api.views import AUTHENTICATION, Scoped, _param
+from api.views import Checked, Scoped, _param
 from core.access import units_visible_to
 from core.numbers import NotANumber, parse_number
 
@@ -215,10 +214,7 @@ class SubmissionList(Scoped, generics.ListAPIView):
         return rows.order_by("unit__path", "data_set__code")
 
 
-class SubmissionView(APIView):
-    authentication_classes = AUTHENTICATION
-    schema = ApiSchema()
-
+class SubmissionView(Checked, APIView):
     def done(self, read: Submission, changed: Submission) -> Response:
         """Answer with the submission the service changed, on the round, data set and unit the
         view read and checked already: no second read, no second scope check."""
