@@ -133,3 +133,20 @@ def test_on_a_laptop_the_menu_is_open_and_has_no_button(world, live_server, phon
     assert phone.locator("#main-menu").is_visible()
     assert not phone.get_by_role("button", name="Menu").is_visible()
     assert phone.get_by_role("link", name="Sổ PCGD-XMC").count() == 0  # a district has none
+
+
+def test_without_script_the_menu_stays_open_and_the_page_still_fits(world, live_server, phone):
+    context = phone.context.browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN", java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, live_server.url, world.users.commune_reporter.username)
+    assert page.locator("#main-menu").is_visible()
+    assert not page.locator(".menu-toggle").is_visible()
+    brand, menu = (
+        page.locator(".brand-bar").bounding_box(),
+        page.locator("#main-menu").bounding_box(),
+    )
+    assert menu["y"] >= brand["y"] + brand["height"]  # below the brand, not over it
+    assert _width(page, live_server.url + "/collection/") <= WIDTH
+    context.close()
