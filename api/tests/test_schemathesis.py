@@ -127,7 +127,9 @@ def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_sch
     }  # fmt: skip
     assert set(answers.values()) == {200}, answers
     refusals = {
-        "no credentials": _answer(api_schema, token, "/api/v1/plans/", header="Token nope"),
+        "a token that is not valid": _answer(
+            api_schema, token, "/api/v1/plans/", header="Token nope"
+        ),
         "a page beyond the last": _answer(api_schema, token, "/api/v1/plans/", query={"page": 9}),
         "a unit of another district": _answer(
             api_schema, token, "/api/v1/units/{code}/", path_parameters={"code": "C-B1"}
@@ -161,7 +163,7 @@ def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_sch
         ),
     }  # fmt: skip
     assert refusals == {
-        "no credentials": 401,
+        "a token that is not valid": 401,
         "a page beyond the last": 404,
         "a unit of another district": 404,
         "a missing parameter": 400,
