@@ -74,3 +74,16 @@ def optional_year(request: Request, name: str) -> int | None:
 
 def flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").strip().lower() in TRUE_WORDS
+
+
+def check_characters(request: Request) -> None:
+    """No query parameter may hold a NUL character: PostgreSQL refuses to compare text with
+    one (a server error), SQLite would just find nothing. A 400 names each such parameter."""
+    message = _("The parameter “%(name)s” contains a character that is not allowed.")
+    bad = {
+        name: [message % {"name": name}]
+        for name, values in request.query_params.lists()
+        if any("\x00" in value for value in values)
+    }
+    if bad:
+        raise ValidationError(bad)

@@ -42,7 +42,10 @@ def number(**kwargs) -> serializers.DecimalField:
 class UnitSerializer(serializers.ModelSerializer):
     """A unit; its lineage lists only the predecessors and successors the user may see."""
 
-    level = code_of(help_text="Code of the unit's level (commune, district, ...); null for bodies")
+    level = code_of(
+        allow_null=True,
+        help_text="Code of the unit's level (commune, district, ...); null for bodies",
+    )
     parent = serializers.CharField(
         source="parent_code", read_only=True, allow_null=True, help_text="Code of the parent unit"
     )
@@ -162,8 +165,12 @@ class DutySerializer(serializers.ModelSerializer):
 
 
 class ClauseSerializer(serializers.ModelSerializer):
-    unit = code_of(help_text="Code of the body the clause assigns, or null for a group")
-    group = code_of(help_text="Code of the group of bodies the clause assigns, or null")
+    unit = code_of(
+        allow_null=True, help_text="Code of the body the clause assigns, or null for a group"
+    )
+    group = code_of(
+        allow_null=True, help_text="Code of the group of bodies the clause assigns, or null"
+    )
     duties = DutySerializer(many=True, read_only=True)
 
     class Meta:

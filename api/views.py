@@ -25,6 +25,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.exceptions import ValidationError
 
 from api import filters, serializers
+from api.schema import ApiSchema
 from core.access import get_unit_or_404, units_visible_to
 from indicators.models import DataValue
 from indicators.queries import (
@@ -42,12 +43,25 @@ from units.tree import subtree_q, valid_on
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
-class Scoped:
-    # Authentication of every route, and the user's scoped rows from `rows()`. While
-    # drf-spectacular builds the schema there is no real user: it gets `queryset`, empty.
+class Checked:
+    # Every route: its authentication, and its schema with the errors it answers.
 
     authentication_classes = AUTHENTICATION
+    schema = ApiSchema()
+    checks_parameters = False
+
+
+class Scoped(Checked):
+    # The user's scoped rows from `rows()`, read through query parameters: a 400 for one that
+    # no database can compare (api.filters.check_characters). While drf-spectacular builds
+    # the schema there is no real user: it gets `queryset`, empty.
+
     queryset: QuerySet | None = None
+    checks_parameters = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        filters.check_characters(request)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

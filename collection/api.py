@@ -14,11 +14,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import filters
-from api.views import AUTHENTICATION, Scoped, _param
+from api.views import Checked, Scoped, _param
 from core.access import units_visible_to
 from core.numbers import NotANumber, parse_number
 
@@ -96,6 +97,9 @@ class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     problems = ProblemSerializer(many=True, required=False)
     unreadable = ValueSerializer(many=True, required=False)
+    fields = serializers.DictField(
+        required=False, help_text="For a body that is not valid: each field with its errors"
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -139,6 +143,15 @@ def detail(
         problems = services.problems_of(submission, current, spec)
     payload = SubmissionSerializer(submission).data
     return payload | {"values": values, "problems": [_problem(p) for p in problems]}
+
+
+def valid_body(body: serializers.Serializer) -> dict:
+    """The request's body, checked; otherwise a 400 refusal (the shape of every refusal here:
+    a detail, then what is wrong) naming each field that is not valid."""
+    if not body.is_valid():
+        message = _("The request is not valid: nothing was saved.")
+        raise ValidationError({"detail": message, "fields": body.errors})
+    return body.validated_data
 
 
 def refusal(refused: services.SubmissionRefused) -> Response:
@@ -201,9 +214,7 @@ class SubmissionList(Scoped, generics.ListAPIView):
         return rows.order_by("unit__path", "data_set__code")
 
 
-class SubmissionView(APIView):
-    authentication_classes = AUTHENTICATION
-
+class SubmissionView(Checked, APIView):
     def done(self, read: Submission, changed: Submission) -> Response:
         """Answer with the submission the service changed, on the round, data set and unit the
         view read and checked already: no second read, no second scope check."""
@@ -234,7 +245,7 @@ class SubmissionEntries(SubmissionView):
     def put(self, request, pk: int) -> Response:
         submission = submission_or_404(request.user, pk)
         body = EntriesSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        valid_body(body)
         spec = form_spec(submission.data_set)
         typed, explanations, bad = typed_values(body.validated_data["values"], spec)
         if bad:
@@ -257,7 +268,7 @@ class SubmissionSubmit(SubmissionView):
     def post(self, request, pk: int) -> Response:
         submission = submission_or_404(request.user, pk)
         body = VersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        valid_body(body)
         try:
             done = services.submit(
                 submission, actor=request.user, expected_version=body.validated_data.get("version")
@@ -286,7 +297,7 @@ class SubmissionReturn(SubmissionView):
     def post(self, request, pk: int) -> Response:
         submission = submission_or_404(request.user, pk)
         body = CommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        valid_body(body)
         try:
             done = services.return_submission(
                 submission, actor=request.user, comment=body.validated_data["comment"]
@@ -303,7 +314,7 @@ class SubmissionReopen(SubmissionView):
     def post(self, request, pk: int) -> Response:
         submission = submission_or_404(request.user, pk)
         body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        valid_body(body)
         try:
             done = services.reopen(
                 submission, actor=request.user, reason=body.validated_data["reason"]
