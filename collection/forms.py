@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.xhht import vn_number
@@ -15,7 +14,7 @@ from indicators.models import Period
 
 from .forms_spec import Cell
 from .models import DataSet, ReportingRound
-from .validation import HARD, Key, Problem
+from .validation import HARD, Key, Problem, unreadable_message
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -74,15 +73,9 @@ def shown(value: Decimal | None) -> str:
 
 
 def unreadable_problems(cells: Iterable[Cell], unreadable: Mapping[Key, str]) -> list[Problem]:
-    labels = {c.key: c.field.label for c in cells}
+    fields = {c.key: c.field for c in cells}
     return [
-        Problem(
-            key,
-            HARD,
-            "number",
-            gettext("“%(field)s”: “%(text)s” is not a number.")
-            % {"field": labels.get(key, key[0]), "text": text},
-        )  # fmt: skip
+        Problem(key, HARD, "number", unreadable_message(fields[key], text))
         for key, text in unreadable.items()
     ]
 
