@@ -229,11 +229,8 @@ def test_a_small_xls_or_ods_spanning_the_whole_sheet_is_refused_in_its_own_proce
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     elapsed, peak = refused_within(path, "too large to read", seconds=30, megabytes=10)
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert grown < 50 and child <= spreadsheets.CHILD_MEMORY_BYTES / 2**20
-    print(
-        f".{kind} corner refused in {elapsed:.2f} s; worker +{grown:.0f} MB, child {child:.0f} MB"
-    )
+    assert grown < 50, f"the worker grew by {grown:.0f} MB"
+    print(f".{kind} corner refused in {elapsed:.2f} s; the worker grew by {grown:.0f} MB")
 
 
 def test_the_rows_cap_holds_for_ods(tmp_path):
