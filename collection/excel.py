@@ -19,7 +19,7 @@ from core import spreadsheets
 from core.access import can
 from core.numbers import NotANumber, parse_number
 
-from . import services, validation
+from . import services
 from .forms_spec import Cell, FormSpec, cells_of, form_spec
 from .models import DataSet, Entry, ReportingRound, Submission
 from .validation import Key
@@ -221,8 +221,8 @@ def _read_value(parse: _Parse, row: int, column: int, value, cell: Cell) -> str 
         expected = _("a number, such as 1.234 or 99,5")
         parse.add(row, column, value, expected)
         return None
-    expected = validation.expected_of(cell.field, number)  # range, decimals, sign, counts
-    if expected:
+    if number < 0 or (cell.field.whole and number != number.to_integral_value()):
+        expected = _("a whole number, 0 or more") if cell.field.whole else _("0 or more")
         parse.add(row, column, value, expected)
         return None
     return number_text(number)

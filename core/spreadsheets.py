@@ -74,16 +74,17 @@ def _unreadable() -> SpreadsheetRefused:
 
 
 def check_zip(path: Path, limit: int = MAX_UNCOMPRESSED_BYTES) -> None:
-    """Refuse what is not a zip before a reader opens it: zip signature and zip bombs
-    (the sum of the members' uncompressed sizes over `limit`)."""
+    """Refuse what is not an .xlsx (or another zip) before a reader opens it: zip signature
+    and zip bombs (the sum of the members' uncompressed sizes over `limit`)."""
+    not_xlsx = _("this file is not an Excel workbook (.xlsx).")
     with path.open("rb") as handle:
         if handle.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
-            raise _not_a_spreadsheet()
+            raise SpreadsheetRefused(not_xlsx)
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise _not_a_spreadsheet() from error
+        raise SpreadsheetRefused(not_xlsx) from error
     if unpacked > limit:
         message = _("the workbook unpacks to more than %(limit)s MB; it is refused.")
         raise SpreadsheetRefused(message % {"limit": megabytes(limit)})
@@ -96,6 +97,8 @@ def kind_of(path: Path, max_unpacked: int = MAX_UNCOMPRESSED_BYTES) -> str:
         head = handle.read(len(OLE_SIGNATURE))
     if head == OLE_SIGNATURE:
         return XLS
+    if not head.startswith(ZIP_SIGNATURE) or not zipfile.is_zipfile(path):
+        raise _not_a_spreadsheet()
     check_zip(path, max_unpacked)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
