@@ -36,7 +36,7 @@ XLSX, XLS, ODS = "xlsx", "xls", "ods"
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"  # as expat names it
 _ROW, _CELL, _DIMENSION = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}dimension"
-_MERGE, _SHARED = f"{_MAIN}mergeCell", f"{_MAIN}si"
+_MERGE, _SHARED, _FORMULA = f"{_MAIN}mergeCell", f"{_MAIN}si", f"{_MAIN}f"
 
 
 class SpreadsheetRefused(ValueError):
@@ -202,11 +202,17 @@ def _start_tags(source):
     yield from found
 
 
-def _scan_sheet(source, caps: Caps) -> list[tuple[int, int, int, int]]:
+@dataclass
+class _Scan:
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formulas: bool = False  # any <f>: only then is the sheet read a second time for them
+
+
+def _scan_sheet(source, caps: Caps) -> _Scan:
     """Check the sheet's declared dimension, its rows and its cells against `caps` while
-    streaming, and return its merged ranges: SpreadsheetRefused at the first row too many."""
+    streaming, and collect its merged ranges: SpreadsheetRefused at the first row too many."""
     row = column = 0
-    merged: list[tuple[int, int, int, int]] = []
+    scan = _Scan()
     for tag, attributes in _start_tags(source):
         if tag == _CELL:
             reference = attributes.get("r")
@@ -215,16 +221,18 @@ def _scan_sheet(source, caps: Caps) -> list[tuple[int, int, int, int]]:
         elif tag == _ROW:
             row, column = int(attributes.get("r") or row + 1), 0
             caps.check(row, 0)
+        elif tag == _FORMULA:
+            scan.formulas = True
         elif tag == _DIMENSION:
             _min_col, _min_row, max_col, max_row = range_boundaries(attributes.get("ref") or "A1")
             caps.check(max_row or 0, max_col or 0)
         elif tag == _MERGE:
             min_col, min_row, max_col, max_row = range_boundaries(attributes.get("ref") or "")
-            merged.append((min_row, min_col, max_row, max_col))
-            if len(merged) > caps.merged:
+            scan.merged.append((min_row, min_col, max_row, max_col))
+            if len(scan.merged) > caps.merged:
                 message = _("the sheet has more than %(limit)s merged ranges.")
                 raise SpreadsheetRefused(message % {"limit": caps.merged})
-    return merged
+    return scan
 
 
 def _column_of(reference: str) -> int:
@@ -245,10 +253,18 @@ def _count_shared_strings(archive: zipfile.ZipFile, limit: int) -> None:
                     raise SpreadsheetRefused(message % {"limit": limit})
 
 
+class _Streamed(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, without its first pass to find the declared size: the scan
+    checked it, and rows are not padded to it."""
+
+    def _get_size(self) -> None:
+        self._min_column = self._min_row = 1
+        self._max_column = self._max_row = None
+
+
 def _first_worksheet(handle, data_only: bool, caps: Caps | None):
-    """The first worksheet, read-only (streamed), with only that sheet's size read: scanned
-    against `caps` first when given, then its merged ranges. openpyxl's load_workbook would
-    read every sheet's size before any cap could be checked."""
+    """(workbook, first worksheet streamed read-only, scan): only that sheet is opened, after
+    its scan against `caps` when given (load_workbook would read every sheet's size first)."""
     reader = ExcelReader(handle, read_only=True, data_only=data_only)
     reader.read_manifest()
     if caps is not None:
@@ -259,35 +275,39 @@ def _first_worksheet(handle, data_only: bool, caps: Caps | None):
     for sheet, rel in reader.parser.find_sheets():
         if "chartsheet" in rel.Type or rel.target not in reader.valid_files:
             continue
-        merged = []
+        scan = _Scan()
         if caps is not None:
             with reader.archive.open(rel.target) as source:
-                merged = _scan_sheet(source, caps)
-        ws = ReadOnlyWorksheet(reader.wb, sheet.name, rel.target, reader.shared_strings)
-        ws.reset_dimensions()  # what the file declares was checked; rows are not padded to it
-        return reader.wb, ws, merged
+                scan = _scan_sheet(source, caps)
+        ws = _Streamed(reader.wb, sheet.name, rel.target, reader.shared_strings)
+        return reader.wb, ws, scan
     raise SpreadsheetRefused(_("the workbook has no worksheet."))
 
 
 def _xlsx_grid(path: Path, caps: Caps) -> Grid:
     with path.open("rb") as values_file, path.open("rb") as formulas_file:
-        values_wb, values, merged = _first_worksheet(values_file, True, caps)
-        formulas_wb, formulas, _merged = _first_worksheet(formulas_file, False, None)
+        values_wb, values, scan = _first_worksheet(values_file, True, caps)
+        books, formula_rows = [values_wb], iter(())
         try:
-            grid = Grid(nfc(values.title), merged=merged)
-            rows = zip_longest(values.iter_rows(), formulas.iter_rows(), fillvalue=())
+            if scan.formulas:  # read again for the formulas, only when the sheet has some
+                formulas_wb, formulas, _scan = _first_worksheet(formulas_file, False, None)
+                books.append(formulas_wb)
+                formula_rows = formulas.iter_rows()
+            grid = Grid(nfc(values.title), merged=scan.merged)
+            rows = zip_longest(values.iter_rows(), formula_rows, fillvalue=())
             for number, (cells, formula_cells) in enumerate(rows, start=1):
                 caps.check(number, max(len(cells), len(formula_cells)))  # the scan's, again
                 grid.rows.append([_value(cell.value) for cell in cells])
-                for index, formula in enumerate(formula_cells, start=1):
+                for index in range(1, max(len(cells), len(formula_cells)) + 1):
                     cell = cells[index - 1] if index <= len(cells) else None
+                    formula = formula_cells[index - 1] if index <= len(formula_cells) else None
                     problem = formula_problem(cell, formula)
                     if problem:
                         grid.problems.append(CellProblem(number, index, *problem))
             return grid
         finally:
-            values_wb.close()
-            formulas_wb.close()
+            for book in books:
+                book.close()
 
 
 def check_xlsx(path: Path, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> None:
