@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from core.templatetags.xhht import vn_number
 from indicators.models import Period
 
+from . import validation
 from .forms_spec import Cell
 from .models import DataSet, ReportingRound
-from .validation import HARD, Key, Problem, unreadable_message
+from .validation import HARD, Key, Problem
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -75,7 +76,7 @@ def shown(value: Decimal | None) -> str:
 def unreadable_problems(cells: Iterable[Cell], unreadable: Mapping[Key, str]) -> list[Problem]:
     fields = {c.key: c.field for c in cells}
     return [
-        Problem(key, HARD, "number", unreadable_message(fields[key], text))
+        Problem(key, HARD, "number", validation.unreadable_message(fields[key], text))
         for key, text in unreadable.items()
     ]
 

@@ -19,7 +19,7 @@ def test_a_round_named_in_nfd_through_the_page_is_stored_in_nfc(client, world, c
     client.force_login(world.users.district_admin)
     response = client.post(
         "/collection/rounds/new/?unit=D-A",
-        {"code": "bc-2019", "name": NFD, "period": world.ind.periods[2019].pk,
+        {"code": "bc-2019", "name": NFD, "period": world.ind.periods[2019].pk, "year": 2019,
          "opens_on": "01/12/2019", "due_on": "15/01/2020",
          "data_sets": [collection.data_set.pk]},
     )  # fmt: skip
