@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.xhht import vn_number
@@ -74,11 +75,18 @@ def shown(value: Decimal | None) -> str:
 
 
 def unreadable_problems(cells: Iterable[Cell], unreadable: Mapping[Key, str]) -> list[Problem]:
+    """Why each typed text was not saved: no number, or one the store cannot hold."""
     fields = {c.key: c.field for c in cells}
-    return [
-        Problem(key, HARD, "number", validation.unreadable_message(fields[key], text))
-        for key, text in unreadable.items()
-    ]
+    problems = []
+    for key, text in unreadable.items():
+        if key in fields:
+            message = validation.unreadable_message(fields[key], text)
+        else:
+            message = gettext("“%(field)s”: “%(text)s” is not a number.") % {
+                "field": key[0], "text": text,
+            }  # fmt: skip
+        problems.append(Problem(key, HARD, "number", message))
+    return problems
 
 
 @dataclass
