@@ -21,9 +21,9 @@ from rest_framework.views import APIView
 from api import filters
 from api.views import Checked, Scoped, _param
 from core.access import units_visible_to
-from core.numbers import NotANumber, parse_number
+from core.numbers import NotANumber, NotStorable
 
-from . import services
+from . import services, validation
 from .excel import number_text
 from .forms_spec import FormSpec, form_spec
 from .models import Submission
@@ -174,7 +174,7 @@ def _as_text(value) -> str:
 
 def typed_values(rows: list[dict], spec: FormSpec):
     """{Key: text}, {Key: explanation} and the rows that are unknown or no number."""
-    known = spec.keys
+    fields = {c.key: c.field for c in spec.cells}
     typed: dict[Key, str] = {}
     explanations: dict[Key, str] = {}
     bad = []
@@ -182,11 +182,15 @@ def typed_values(rows: list[dict], spec: FormSpec):
         key = (row["element"], row.get("sex") or "", row.get("age_band") or "")
         try:
             text = _as_text(row.get("value"))
-            parse_number(text)
+            if key in fields:
+                validation.parse_value(fields[key], text)
+        except NotStorable as refused:
+            bad.append(row | {"explanation": refused.message})
+            continue
         except NotANumber:
             bad.append(row | {"explanation": _("not a number")})
             continue
-        if key not in known:
+        if key not in fields:
             bad.append(row | {"explanation": _("no such cell in this data set")})
             continue
         typed[key] = text

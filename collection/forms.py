@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.templatetags.xhht import vn_number
 from core.text import nfc
 
+from . import validation
 from .forms_spec import Cell
 from .models import DataSet, ReportingRound
 from .periods import default_year, year_choices
@@ -86,17 +87,18 @@ def shown(value: Decimal | None) -> str:
 
 
 def unreadable_problems(cells: Iterable[Cell], unreadable: Mapping[Key, str]) -> list[Problem]:
-    labels = {c.key: c.field.label for c in cells}
-    return [
-        Problem(
-            key,
-            HARD,
-            "number",
-            gettext("“%(field)s”: “%(text)s” is not a number.")
-            % {"field": labels.get(key, key[0]), "text": text},
-        )  # fmt: skip
-        for key, text in unreadable.items()
-    ]
+    """Why each typed text was not saved: no number, or one the store cannot hold."""
+    fields = {c.key: c.field for c in cells}
+    problems = []
+    for key, text in unreadable.items():
+        if key in fields:
+            message = validation.unreadable_message(fields[key], text)
+        else:
+            message = gettext("“%(field)s”: “%(text)s” is not a number.") % {
+                "field": key[0], "text": text,
+            }  # fmt: skip
+        problems.append(Problem(key, HARD, "number", message))
+    return problems
 
 
 @dataclass

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 
+from core.numbers import Bounds
 from indicators.models import DataElement, DataValue, Period
 
-from .models import DataSet
+from .models import DataSet, Entry
 from .validation import Field, Key, Rule
+
+# What a typed value may be: it is kept as an entry, then copied to the value store on approval.
+VALUE_BOUNDS = Bounds.of(Entry._meta.get_field("value"), DataValue._meta.get_field("value"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def cells_of(data_set: DataSet) -> list[Cell]:
             key = (element.code, sex.code if sex else "", band.code if band else "")
             breakdown = ", ".join(o.name for o in (sex, band) if o is not None)
             label = f"{element.name} ({breakdown})" if breakdown else element.name
-            field = Field(key, label, whole, member.required)
+            field = Field(key, label, whole, member.required, VALUE_BOUNDS)
             cells.append(Cell(key, member.section, element.name, breakdown, field))
     return cells
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.access import can
-from core.numbers import NotANumber, parse_number
+from core.numbers import NotANumber
 from indicators.models import DataElement, DataValue, Period
 from indicators.services import NewValue, ValueRefused, write_values
 from units.models import OrgUnit
@@ -126,11 +126,14 @@ def _claim(submission: Submission, expected_version: int | None, actor) -> None:
     submission.updated_by = actor
 
 
-def _parse(typed: Mapping[Key, str]) -> tuple[dict[Key, object], dict[Key, str]]:
+def _parse(typed: Mapping[Key, str], spec: FormSpec) -> tuple[dict[Key, object], dict[Key, str]]:
+    """Typed text as numbers; text that is no number, or one the store cannot hold exactly
+    (10^14, 0,00001), is left out and comes back as unreadable, never reaching the database."""
+    fields = {c.key: c.field for c in spec.cells}
     values, unreadable = {}, {}
     for key, text in typed.items():
         try:
-            values[key] = parse_number(text or "")
+            values[key] = validation.parse_value(fields[key], text or "")
         except NotANumber:
             unreadable[key] = text
     return values, unreadable
@@ -177,7 +180,7 @@ def save_entries(
     _claim(submission, expected_version, actor)
     spec = spec or form_spec(submission.data_set)
     known = spec.keys
-    values, unreadable = _parse({k: v for k, v in typed.items() if k in known})
+    values, unreadable = _parse({k: v for k, v in typed.items() if k in known}, spec)
     explanations = {k: (v or "").strip() for k, v in (explanations or {}).items() if k in known}
     _write_entries(submission, values, explanations, actor)
     submission.save(update_fields=["updated_by", "updated_at"])

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.numbers import Bounds, NotANumber, NotStorable, fitted, parse_number
+
 HARD, SOFT = "hard", "soft"
 AT_MOST, CHANGE_WITHIN = "at_most", "change_within"
 
@@ -25,6 +27,7 @@ class Field:
     label: str
     whole: bool  # a count: whole numbers only
     required: bool = False
+    bounds: Bounds | None = None  # what the value store holds (forms_spec reads the models)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,38 @@ class Problem:
 def _number(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return text.replace(".", ",")
+
+
+def parse_value(field: Field, text: str) -> Decimal | None:
+    """What the user typed in `field` as a number the store can hold exactly; NotANumber (or
+    its NotStorable) otherwise. Form, API and import read typed text through this."""
+    return parse_number(text, field.bounds)
+
+
+def expected_of(field: Field, number: Decimal) -> str | None:
+    """What a cell should hold, when `number` is not it: too large or too precise for the
+    store, negative, or a fraction in a count; None when the number is fine. The import
+    refuses the row with this; the form and the API report the same rules."""
+    try:
+        fitted(number, field.bounds)
+    except NotStorable as refused:
+        return refused.message
+    if number < 0 or (field.whole and number != number.to_integral_value()):
+        return _("a whole number, 0 or more") if field.whole else _("0 or more")
+    return None
+
+
+def unreadable_message(field: Field, text: str) -> str:
+    """Why the text typed in `field` was not saved, in a sentence that names the field."""
+    try:
+        parse_value(field, text)
+    except NotStorable as refused:
+        return _("“%(field)s”: “%(text)s” cannot be stored: type %(expected)s.") % {
+            "field": field.label, "text": text, "expected": refused.message,
+        }  # fmt: skip
+    except NotANumber:
+        pass
+    return _("“%(field)s”: “%(text)s” is not a number.") % {"field": field.label, "text": text}
 
 
 def builtin_problems(

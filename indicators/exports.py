@@ -1,17 +1,36 @@
-"""Dashboard tables as spreadsheets: the rows the pages show, for core.xlsx to render."""
+"""Dashboard tables as spreadsheets: the rows the pages show, for core.xlsx to render.
+
+Figures are number cells with a display format ("95,5%" is the fraction 0.955 shown as a
+percentage by the reader's locale), never text; every text goes through core.xlsx's inert
+writer, so a goal written "= 100%" stays text.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+<<<<<<< HEAD
 from core.templatetags.xhht import figure, goal
 from core.xlsx import Sheet
+=======
+from core.templatetags.xhht import goal, status_label
+from core.xlsx import Formatted, Sheet, number, percent
+>>>>>>> core
 
 from .queries import Evaluated, status_text
 
 
-def _number(value):
-    return float(value) if value is not None else None
+def figure_cell(row: Evaluated) -> Formatted:
+    """The figure as the page shows it, as a number: a percentage, a share of communes (its
+    met and counted communes are the numerator and denominator columns), or a measure."""
+    target, indicator = row.target, row.target.indicator
+    if row.value is None:
+        return Formatted(None, "General")
+    if target.scope == "every_commune" and row.den is not None:
+        return percent(row.value, 1)
+    if indicator.unit_label == "%":
+        return percent(row.value, indicator.decimals)
+    return number(row.value, indicator.decimals, indicator.unit_label)
 
 
 def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
@@ -28,12 +47,17 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
             (_("Denominator"), 14),
             (_("Status"), 20),
         ],  # fmt: skip
-        number_formats={4: "#,##0.##", 5: "#,##0.##"},
     )
     for row in rows:
+<<<<<<< HEAD
         target, status = row.target, status_text(row)  # with its coverage when partial
         sheet.rows.append([target.clause, target.text, goal(target), figure(row),
                            _number(row.num), _number(row.den), status])  # fmt: skip
+=======
+        target, status = row.target, status_label(row.status)
+        sheet.rows.append([target.clause, target.text, goal(target), figure_cell(row),
+                           number(row.num), number(row.den), status])  # fmt: skip
+>>>>>>> core
     return sheet
 
 
@@ -49,9 +73,13 @@ def breakdown_sheet(unit, target, year: int, rows: list[Evaluated]) -> Sheet:
             (_("Denominator"), 14),
             (_("Status"), 20),
         ],  # fmt: skip
-        number_formats={2: "#,##0.##", 3: "#,##0.##"},
     )
     for row in rows:
+<<<<<<< HEAD
         sheet.rows.append([row.unit.display_name, figure(row), _number(row.num),
                            _number(row.den), status_text(row)])  # fmt: skip
+=======
+        sheet.rows.append([row.unit.display_name, figure_cell(row), number(row.num),
+                           number(row.den), status_label(row.status)])  # fmt: skip
+>>>>>>> core
     return sheet

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import xlsx
 from core.xlsx import Sheet
 from units.models import OrgUnit
 
@@ -312,8 +313,11 @@ def birth_year_sheets(
         (str(label), 14) for _key, label in BIRTH_YEAR_COLUMNS
     ]
 
+    counts_grouped = {index: "#,##0" for index in range(2, len(columns))}  # not the years
+
     def sheet(name: str, of: OrgUnit, per_year: Mapping[int, Mapping[str, int]]) -> Sheet:
-        return Sheet(name, _heading(of, year, title), columns, birth_year_rows(per_year, year))
+        rows = birth_year_rows(per_year, year)
+        return Sheet(name, _heading(of, year, title), columns, rows, counts_grouped)
 
     sheets = [sheet(c.code, c, counts.get(c.pk, {})) for c in communes]
     if len(communes) == 1 and communes[0] == unit:
@@ -329,15 +333,14 @@ def commune_standards_sheet(unit: OrgUnit, year: int, rows: Sequence[StandardRow
         (_("Threshold"), 10), (_("Condition status"), 14), (_("Rule applied"), 30),
     ]  # fmt: skip
     sheet = Sheet(unit.code, _heading(unit, year, _("Universalization and literacy standards")),
-                  columns, number_formats={7: "0.0"})  # fmt: skip
+                  columns, number_formats={5: "#,##0", 6: "#,##0"})  # fmt: skip
     for standard in rows:
         for level in standard.levels:
             head = [standard.name, int(level.code), str(STATUS_LABELS[level.status])]
             for c in level.conditions:
-                percent = float(c.percent) if c.percent is not None else None
                 sheet.rows.append(head + [
-                    c.name, f"{c.ages[0]}-{c.ages[1]}", c.num, c.den, percent,
-                    at_least(c.minimum), str(STATUS_LABELS[c.status]), level.cite,
+                    c.name, f"{c.ages[0]}-{c.ages[1]}", c.num, c.den, xlsx.percent(c.percent),
+                    xlsx.percent(c.minimum, 0, "≥ "), str(STATUS_LABELS[c.status]), level.cite,
                 ])  # fmt: skip
             for p in level.requires:
                 required = _("Requires %(name)s, level %(level)s") % {
@@ -374,7 +377,8 @@ def units_standards_sheets(
     for s in summaries:
         name = s.unit.name if s.unit else s.code
         for r in s.rows:
-            summary.rows.append([name, r.name, int(r.level), r.met, r.of, at_least(r.share),
+            summary.rows.append([name, r.name, int(r.level), r.met, r.of,
+                                 xlsx.percent(r.share, 0, "≥ "),
                                  str(STATUS_LABELS[r.status])])  # fmt: skip
     return [communes, summary]
 

@@ -126,7 +126,9 @@ def test_a_communes_standards_workbook_gives_every_condition(client, register, w
     rows = list(book.active.iter_rows(min_row=6, values_only=True))
     attending = next(r for r in rows if r[3] == "Trẻ 5 tuổi đến lớp")
     assert attending[1] == 1 and attending[4] == "5-5"
-    assert attending[5:9] == (19, 20, pytest.approx(95.0), "≥ 95%")
+    assert attending[5:9] == (19, 20, pytest.approx(0.95), pytest.approx(0.95))  # numbers
+    rate, threshold = (book.active.cell(rows.index(attending) + 6, c) for c in (8, 9))
+    assert (rate.number_format, threshold.number_format) == ("0.0%", '"≥ "0%')  # 95,0% · ≥ 95%
     assert attending[10] == "NĐ 20/2014 Đ6 k2-3; TT 07/2016 Đ2"
     grade1 = next(r for r in rows if r[3] == "Trẻ 6 tuổi vào lớp 1")
     assert grade1[5:8] == (0, 0, None)
@@ -142,7 +144,9 @@ def test_a_districts_standards_workbook_has_communes_and_a_summary(client, regis
     assert rows[0][3] == 1  # C-A1 reaches preschool level 1
     summary_rows = list(summary.iter_rows(min_row=6, values_only=True))
     preschool = next(r for r in summary_rows if r[1].startswith("Phổ cập giáo dục mầm non"))
-    assert preschool[0] == "Huyện A" and preschool[2:6] == (1, 1, 2, "≥ 90%")
+    assert preschool[0] == "Huyện A" and preschool[2:6] == (1, 1, 2, pytest.approx(0.9))
+    share = summary.cell(summary_rows.index(preschool) + 6, 6)
+    assert share.data_type == "n" and share.number_format == '"≥ "0%'  # shown "≥ 90%"
 
 
 def test_sheet_titles_are_valid_and_unique():
