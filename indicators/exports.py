@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-<<<<<<< HEAD
-from core.templatetags.xhht import figure, goal
-from core.xlsx import Sheet
-=======
-from core.templatetags.xhht import goal, status_label
+from core.templatetags.xhht import goal
 from core.xlsx import Formatted, Sheet, number, percent
->>>>>>> core
 
 from .queries import Evaluated, status_text
 
@@ -49,15 +44,9 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
         ],  # fmt: skip
     )
     for row in rows:
-<<<<<<< HEAD
         target, status = row.target, status_text(row)  # with its coverage when partial
-        sheet.rows.append([target.clause, target.text, goal(target), figure(row),
-                           _number(row.num), _number(row.den), status])  # fmt: skip
-=======
-        target, status = row.target, status_label(row.status)
         sheet.rows.append([target.clause, target.text, goal(target), figure_cell(row),
                            number(row.num), number(row.den), status])  # fmt: skip
->>>>>>> core
     return sheet
 
 
@@ -75,11 +64,6 @@ def breakdown_sheet(unit, target, year: int, rows: list[Evaluated]) -> Sheet:
         ],  # fmt: skip
     )
     for row in rows:
-<<<<<<< HEAD
-        sheet.rows.append([row.unit.display_name, figure(row), _number(row.num),
-                           _number(row.den), status_text(row)])  # fmt: skip
-=======
         sheet.rows.append([row.unit.display_name, figure_cell(row), number(row.num),
-                           number(row.den), status_label(row.status)])  # fmt: skip
->>>>>>> core
+                           number(row.den), status_text(row)])  # fmt: skip
     return sheet
