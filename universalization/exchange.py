@@ -322,9 +322,7 @@ class _PersonReader:
             **years,
         )
         sex = self.choice(line, row, "sex", SEXES)
-        return PersonRow(
-            commune, row["household_id"], person, row["full_name"], sex, facts, blank
-        )
+        return PersonRow(commune, row["household_id"], person, row["full_name"], sex, facts, blank)
 
 
 def read_persons(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import fold
 
 SEARCH_KEY_LENGTH = 300
+STALLED_AFTER = datetime.timedelta(minutes=15)  # a job without progress for this long stopped
 
 
 def search_key(*texts: str) -> str:
@@ -269,6 +273,12 @@ class RegisterImport(models.Model):
     def working(self) -> bool:
         """Whether the page should keep polling."""
         return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or writing, without a sign of life for STALLED_AFTER: the worker stopped."""
+        quiet = timezone.now() - self.updated_at > STALLED_AFTER
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and quiet
 
     @property
     def percent(self) -> int:
