@@ -380,3 +380,9 @@ def test_an_edit_keeps_the_search_key(client, register, world):
                 form_data(code="P3", household_code="H1", full_name="Lê Văn Ơn",
                           version=person.version))  # fmt: skip
     assert person_in("C-A1", "P3").search_key == "p3 le van on"
+
+
+def test_the_standards_page_of_a_commune_links_to_its_register(client, register, world):
+    client.force_login(world.users.commune_reporter)
+    page = client.get(reverse("universalization:standards", args=["C-A1"])).content.decode()
+    assert f'href="{url("list", "C-A1")}"' in page
