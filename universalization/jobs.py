@@ -91,7 +91,7 @@ def _progress(job: RegisterImport):
     return report
 
 
-def _error_rows(refused: ExchangeError) -> list[dict]:
+def error_rows(refused: ExchangeError) -> list[dict]:
     """The errors as core/_import_errors.html lists them."""
     return [{"place": e.file, "row": e.line, "column": e.column, "value": e.value,
              "message": e.message} for e in refused.errors]  # fmt: skip
@@ -118,7 +118,7 @@ def _claim(job_id: int, wanted: str, taken: str) -> RegisterImport | None:
 
 
 def _refused(job: RegisterImport, refused: ExchangeError) -> None:
-    _finish(job, Status.REFUSED, errors=_error_rows(refused), more_errors=refused.more)
+    _finish(job, Status.REFUSED, errors=error_rows(refused), more_errors=refused.more)
 
 
 @task()

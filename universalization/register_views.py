@@ -241,12 +241,6 @@ def register_export(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(output, as_attachment=True, filename=f"register-{unit.code}-{year}.xlsx")
 
 
-def _error_rows(refused: ExchangeError) -> list[dict]:
-    """The errors as core/_import_errors.html lists them (the template import page too)."""
-    return [{"place": e.file, "row": e.line, "column": e.column, "value": e.value,
-             "message": e.message} for e in refused.errors]  # fmt: skip
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, code: str) -> HttpResponse:
@@ -265,7 +259,7 @@ def register_import(request: HttpRequest, code: str) -> HttpResponse:
                     persons_csv=data.get("persons_csv"),
                 )  # fmt: skip
             except ExchangeError as refused:
-                context["refused"], context["import_errors"] = refused, _error_rows(refused)
+                context["refused"], context["import_errors"] = refused, jobs.error_rows(refused)
             else:
                 return redirect("register:import_job", unit.code, job.pk)
     else:

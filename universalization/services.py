@@ -362,13 +362,20 @@ def preview_register(
     checked = check_register(communes_path, persons_path, year=year, actor=actor)
     by_id = {u.pk: _commune_preview(u) for u in checked.units.values()}
     matched: dict[int, int] = {}
-    households: set[tuple[int, str]] = set()
+    households: set[tuple[int, str]] = set()  # seen so far
     done = 0
     for batch in _batches(_checked_persons(persons_path, checked, year)):
         changes = _changes(batch, checked.units)
+        wanted = {(c.commune_id, c.household) for c in changes} - households
+        households |= wanted
+        if wanted:  # the batch's households not in the register
+            wanted -= set(
+                Household.objects.filter(_keys_q(wanted)).values_list("commune_id", "code")
+            )
+        for commune_id, _code in wanted:
+            by_id[commune_id]["households_added"] += 1
         for change in changes:
             summary = by_id[change.commune_id]
-            households.add((change.commune_id, change.household))
             if change.person is not None:
                 matched[change.commune_id] = matched.get(change.commune_id, 0) + 1
             kind = "added" if change.person is None else "changed" if change.fields else None
@@ -384,9 +391,6 @@ def preview_register(
         done += len(batch)
         if progress is not None:
             progress(done, checked.total)
-    existing = set(Household.objects.filter(_keys_q(households)).values_list("commune_id", "code"))
-    for commune_id, _code in households - existing:
-        by_id[commune_id]["households_added"] += 1
     stored = Person.objects.filter(commune_id__in=list(by_id)).values("commune_id")
     for row in stored.annotate(n=Count("pk")).order_by():
         by_id[row["commune_id"]]["kept"] = row["n"] - matched.get(row["commune_id"], 0)

@@ -288,7 +288,7 @@ def check_workbook(path: Path, name: str) -> None:
     a zip bomb."""
     with path.open("rb") as handle:
         head = handle.read(len(OLE2_SIGNATURE))
-    if head == OLE2_SIGNATURE or Path(name).suffix.lower() in (".xls", ".ods"):
+    if head == OLE2_SIGNATURE:
         raise _refused(name, _not_xlsx())
     try:
         spreadsheets.check_zip(path, MAX_UNCOMPRESSED_BYTES)

@@ -72,6 +72,7 @@ def run_worker() -> None:
 # --- the real queue -------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
 def test_an_import_goes_through_the_database_queue_and_the_worker(
     client, register, world, settings, tmp_path, django_capture_on_commit_callbacks
 ):
