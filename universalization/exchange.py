@@ -1,19 +1,28 @@
 """Read and check the PCGD-XMC exchange files (CSV): every problem is found before anything is used.
 
-Format (docs/pcgd-xmc.md): UTF-8, a header row, one commune or one person per row; an empty
-cell means unknown. Errors name the file, line, column, value and what was expected, in the
-user's language, and reading goes on so one pass lists them all.
+Format (docs/pcgd-xmc.md): UTF-8 (with or without BOM) or UTF-16 with its BOM, separated by
+commas, semicolons or tabs; a header row of machine keys, one commune or one person per row.
+Every text is read in NFC. An empty cell is "not given" (unknown for a new person, no change
+for a stored one); CLEAR ("-") says "unknown" explicitly, so an import may erase a stored
+value. Coded columns take the machine value or its label ("F", "nữ" or "female"). Errors name
+the file, line, column, value and what was expected, in the user's language, and reading goes
+on so one pass lists them all.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.text import nfc
 
 from .counting import Facts
 
@@ -35,6 +44,69 @@ YEAR_COLUMNS = ("grade1_entry_year", "primary_completed_year", "lower_secondary_
 MAX_ERRORS = 500
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 OLDEST_BIRTH_YEAR = 1880
+CLEAR = "-"  # the cell's value is erased (unknown); an empty cell leaves a stored one alone
+# The register's column lengths (models.Household.code, Person.code, Person.full_name).
+MAX_LENGTHS = {"household_id": 40, "person_id": 40, "full_name": 200, "commune_code": 40,
+               "district_code": 40}  # fmt: skip
+DELIMITERS = (",", ";", "\t")
+LABEL_LANGUAGES = ("vi", "en")
+
+
+class NotText(ValueError):
+    """A file that is not CSV text in an encoding the format allows; the message is for users."""
+
+
+def open_text(path: Path) -> tuple[TextIO, str]:
+    """The file as text and its cell separator, after its header line was peeked at.
+
+    UTF-16 needs its byte order mark (what Excel's "Unicode Text" writes); otherwise UTF-8,
+    with or without BOM. Undecodable UTF-8 bytes become lone surrogates, reported on the line
+    that holds them. The separator is the one of , ; tab that the header line uses most.
+    """
+    with path.open("rb") as raw:
+        head = raw.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif b"\x00" in head or head.startswith(b"PK\x03\x04"):
+        raise NotText(_("this file is not a CSV text file: save it as “CSV UTF-8” (or "
+                        "“Unicode Text”) and upload it again."))  # fmt: skip
+    else:
+        encoding = "utf-8-sig"
+    first = head.decode(encoding, errors="replace").splitlines()[:1]
+    handle = path.open(encoding=encoding, errors="surrogateescape", newline="")
+    delimiter = max(DELIMITERS, key=(first or [""])[0].count)
+    return handle, delimiter
+
+
+def _label_maps() -> dict[str, dict[str, str]]:
+    """Per coded column, {label or value in lower case: machine value}; labels in every
+    language the workbook is written in, so a user's "nữ" and a machine's "F" both read."""
+    from .models import Person
+
+    yes_no = [("yes", "yes"), ("no", "no")]
+    coded = {"sex": Person.Sex.choices, "residence": Person.Residence.choices,
+             "disability": Person.Disability.choices, "studying": Person.Studying.choices,
+             "preschool_completed": yes_no, "disadvantaged": yes_no}  # fmt: skip
+    maps: dict[str, dict[str, str]] = {}
+    for column, choices in coded.items():
+        labels: dict[str, str] = {}
+        for language in LABEL_LANGUAGES:
+            with translation.override(language):
+                for value, label in choices:
+                    labels.setdefault(nfc(str(_(label))).casefold(), value)
+        maps[column] = labels
+    return maps
+
+
+def coded_label(column: str, value: str) -> str:
+    """The label a workbook shows for a machine value, in the active language."""
+    from .models import Person
+
+    if column in ("preschool_completed", "disadvantaged"):
+        return {"yes": _("yes"), "no": _("no")}.get(value, value)
+    choices = {"sex": Person.Sex, "residence": Person.Residence,
+               "disability": Person.Disability, "studying": Person.Studying}[column]  # fmt: skip
+    return str(dict(choices.choices).get(value, value))
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +145,7 @@ class CommuneRow:
     district_code: str
     disadvantaged: bool
     line: int = 0
+    given: bool = True  # False: the flag's cell was empty (an import keeps the stored flag)
 
 
 @dataclass(frozen=True)
@@ -83,6 +156,8 @@ class PersonRow:
     full_name: str
     sex: str
     facts: Facts
+    # The columns left empty: an import keeps what the register holds for them.
+    blank: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -107,14 +182,16 @@ def _rows(path: Path, columns: tuple[str, ...], errors: Errors) -> Iterator[tupl
     """Each data row as {column: stripped text}, after checking the header."""
     name = path.name
     try:
-        # Undecodable bytes become lone surrogates, found below on the line that holds them.
-        handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        handle, delimiter = open_text(path)
         first = handle.readline()
+    except NotText as refused:
+        errors.add(name, 1, "", "", str(refused))
+        return
     except OSError as error:
         errors.add(name, 0, "", str(path), _("cannot open the file: %(error)s") % {"error": error})
         return
     with handle:
-        header = [h.strip() for h in next(csv.reader([first]), [])]
+        header = [nfc(h.strip()) for h in next(csv.reader([first], delimiter=delimiter), [])]
         missing = [c for c in columns if c not in header]
         extra = [h for h in header if h not in columns]
         if missing or extra or len(set(header)) != len(header):
@@ -122,7 +199,7 @@ def _rows(path: Path, columns: tuple[str, ...], errors: Errors) -> Iterator[tupl
             errors.add(name, 1, "", ",".join(header), _("the header must be: %(columns)s") % {
                 "columns": expected})  # fmt: skip
             return
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=delimiter)
         line = 1
         try:
             for values in reader:
@@ -133,21 +210,34 @@ def _rows(path: Path, columns: tuple[str, ...], errors: Errors) -> Iterator[tupl
                     errors.add(name, line, "", "", _("the file is not UTF-8 text."))
                     continue
                 if len(values) != len(header):
-                    errors.add(name, line, "", ",".join(values)[:80], _(
+                    errors.add(name, line, "", delimiter.join(values)[:80], _(
                         "the row has %(found)s cells; the header has %(expected)s."
                     ) % {"found": len(values), "expected": len(header)})  # fmt: skip
                     continue
-                yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}
+                yield line, {h: nfc(v.strip()) for h, v in zip(header, values, strict=True)}
         except csv.Error as error:
             errors.add(name, line + 1, "", "", _("not valid CSV: %(error)s") % {"error": error})
+
+
+def _too_long(row: dict) -> Iterator[tuple[str, str, str]]:
+    """(column, value shown, message) for each text longer than the register can store."""
+    for column, limit in MAX_LENGTHS.items():
+        value = row.get(column, "")
+        if len(value) > limit:
+            message = _("at most %(limit)s characters (this one has %(count)s).")
+            yield column, value[:40] + "…", message % {"limit": limit, "count": len(value)}
 
 
 def read_communes(path: Path | str, errors: Errors) -> dict[str, CommuneRow]:
     path = Path(path)
     communes: dict[str, CommuneRow] = {}
+    labels = _label_maps()["disadvantaged"]
     for line, row in _rows(path, COMMUNE_COLUMNS, errors):
+        for problem in _too_long(row):
+            errors.add(path.name, line, *problem)
         code, district = row["commune_code"], row["district_code"]
-        flag = row["disadvantaged"]
+        given = row["disadvantaged"] not in ("", CLEAR)
+        flag = labels.get(row["disadvantaged"].casefold(), row["disadvantaged"])
         if not code:
             errors.add(path.name, line, "commune_code", code, _("a commune code is required."))
             continue
@@ -157,9 +247,9 @@ def read_communes(path: Path | str, errors: Errors) -> dict[str, CommuneRow]:
             errors.add(
                 path.name, line, "district_code", district, _("a district code is required.")
             )
-        if flag not in ("yes", "no", ""):
+        if flag not in ("yes", "no", "", CLEAR):
             errors.add(path.name, line, "disadvantaged", flag, _("expected yes or no."))
-        communes[code] = CommuneRow(code, district, flag == "yes", line)
+        communes[code] = CommuneRow(code, district, flag == "yes", line, given)
     return communes
 
 
@@ -169,15 +259,19 @@ class _PersonReader:
     def __init__(self, name: str, communes: dict[str, CommuneRow], year: int, errors: Errors):
         self.name, self.communes, self.year, self.errors = name, communes, year, errors
         self.seen: set[tuple[str, str]] = set()
+        self.labels = _label_maps()
 
     def error(self, line: int, column: str, value: str, message: str) -> None:
         self.errors.add(self.name, line, column, value, message)
 
     def choice(self, line: int, row: dict, column: str, allowed: tuple[str, ...]) -> str:
         value = row[column]
+        if value not in allowed:
+            value = self.labels[column].get(value.casefold(), value)
         if value and value not in allowed:
+            named = ", ".join(f"{v} ({coded_label(column, v)})" for v in allowed)
             self.error(line, column, value, _("expected one of: %(values)s, or empty.") % {
-                "values": ", ".join(allowed)})  # fmt: skip
+                "values": named})  # fmt: skip
             return ""
         return value
 
@@ -192,6 +286,10 @@ class _PersonReader:
         return int(value)
 
     def read(self, line: int, row: dict) -> PersonRow | None:
+        for problem in _too_long(row):
+            self.error(line, *problem)
+        blank = frozenset(column for column, value in row.items() if not value)
+        row = {column: "" if value == CLEAR else value for column, value in row.items()}
         commune, person = row["commune_code"], row["person_id"]
         if commune not in self.communes:
             self.error(
@@ -224,7 +322,7 @@ class _PersonReader:
             **years,
         )
         sex = self.choice(line, row, "sex", SEXES)
-        return PersonRow(commune, row["household_id"], person, row["full_name"], sex, facts)
+        return PersonRow(commune, row["household_id"], person, row["full_name"], sex, facts, blank)
 
 
 def read_persons(

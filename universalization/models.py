@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import fold
+
+SEARCH_KEY_LENGTH = 300
+STALLED_AFTER = datetime.timedelta(minutes=15)  # a job without progress for this long stopped
+
+
+def search_key(*texts: str) -> str:
+    """What the register's search matches: the texts folded (no case, no diacritics)."""
+    return fold(" ".join(t for t in texts if t))[:SEARCH_KEY_LENGTH]
 
 
 class RuleSet(models.Model):
@@ -73,6 +86,8 @@ class Household(models.Model):
     code = models.CharField(_("household number"), max_length=40)
     village = models.CharField(_("village or residential group"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # fold(code), kept by the services on every write: search ignores case and diacritics.
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -81,6 +96,7 @@ class Household(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "code"], name="household_commune_code")
         ]
+        indexes = [models.Index(fields=["commune", "search_key"], name="household_commune_search")]
 
     def __str__(self) -> str:
         return self.code
@@ -148,6 +164,8 @@ class Person(models.Model):
     literacy_stage_completed = models.PositiveSmallIntegerField(
         _("literacy programme stage completed"), null=True, blank=True
     )
+    # fold(code + full name), kept by the services on every write (bulk ones included).
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -174,7 +192,10 @@ class Person(models.Model):
                 name="person_stage_at_most_2",
             ),
         ]
-        indexes = [models.Index(fields=["commune", "birth_year"], name="person_commune_birth")]
+        indexes = [
+            models.Index(fields=["commune", "birth_year"], name="person_commune_birth"),
+            models.Index(fields=["commune", "search_key"], name="person_commune_search"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.full_name}"
@@ -203,3 +224,62 @@ class PersonAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"
+
+
+class RegisterImport(models.Model):
+    """One upload of the register: checked and previewed, then written once confirmed, both
+    by a background task (universalization.jobs); the page polls this row for progress."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("checking the file")
+        REFUSED = "refused", _("refused")
+        READY = "ready", _("waiting for your confirmation")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("writing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    unit = models.ForeignKey(
+        "units.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("file"), max_length=300)
+    # Where the uploaded files wait for the worker; removed once the import ends.
+    folder = models.CharField(max_length=500, blank=True, editable=False)
+    language = models.CharField(max_length=10, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CHECKING)
+    total = models.PositiveIntegerField(_("persons in the file"), default=0)
+    done = models.PositiveIntegerField(_("persons written"), default=0)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    more_errors = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.status})"
+
+    @property
+    def working(self) -> bool:
+        """Whether the page should keep polling."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or writing, without a sign of life for STALLED_AFTER: the worker stopped."""
+        quiet = timezone.now() - self.updated_at > STALLED_AFTER
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and quiet
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

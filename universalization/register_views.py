@@ -23,17 +23,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import can, crumbs, get_unit_or_404
+from core.text import fold, nfc
 from units.models import OrgUnit
 from units.tree import subtree_q
 
-from . import services, workbook
+from . import jobs, services, workbook
 from .exchange import ExchangeError
 from .forms import HouseholdForm, ImportForm, PersonForm
-from .models import CommuneYear, Household, Person, PersonAccess
+from .models import CommuneYear, Household, Person, PersonAccess, RegisterImport
 from .queries import COMMUNE_LEVEL, communes_under
 
 PAGE_SIZE = 25
-HISTORY_HIDDEN = ["version", "updated_at", "updated_by", "commune"]
+HISTORY_HIDDEN = ["version", "updated_at", "updated_by", "commune", "search_key"]
 TEMPLATES = "universalization/register/"
 
 
@@ -50,19 +51,22 @@ def _context(request: HttpRequest, unit: OrgUnit, **extra) -> dict:
 
 
 def _households(unit: OrgUnit, search: str):
+    """The commune's households, or those whose number, or a person's name or id, holds
+    `search` ignoring case and diacritics ("nguyen" finds "Nguyễn"), on both databases."""
     households = Household.objects.filter(commune=unit)
-    if search:
-        matching = Person.objects.filter(
-            Q(full_name__icontains=search) | Q(code__icontains=search), commune=unit
-        ).values("household_id")
-        households = households.filter(Q(code__icontains=search) | Q(pk__in=matching))
+    key = fold(search)
+    if key:
+        matching = Person.objects.filter(commune=unit, search_key__contains=key).values(
+            "household_id"
+        )
+        households = households.filter(Q(search_key__contains=key) | Q(pk__in=matching))
     return households.annotate(persons_count=Count("persons")).order_by("code", "pk")
 
 
 @login_required
 def register_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = _commune_or_404(request, code)
-    search = request.GET.get("q", "").strip()[:100]
+    search = nfc(request.GET.get("q", "")).strip()[:100]
     page = Paginator(_households(unit, search), PAGE_SIZE).get_page(request.GET.get("page"))
     persons = Person.objects.filter(household__in=[h.pk for h in page]).order_by("code")
     by_household: dict[int, list[Person]] = {}
@@ -237,35 +241,65 @@ def register_export(request: HttpRequest, code: str) -> FileResponse:
     return FileResponse(output, as_attachment=True, filename=f"register-{unit.code}-{year}.xlsx")
 
 
-def _load(form: ImportForm, user) -> services.ImportResult:
-    data = form.cleaned_data
-    if data.get("workbook"):
-        return workbook.import_workbook(data["workbook"], year=data["year"], actor=user)
-    return workbook.import_csv(
-        data["communes_csv"], data["persons_csv"], year=data["year"], actor=user
-    )
-
-
-def _error_rows(refused: ExchangeError) -> list[dict]:
-    """The errors as core/_import_errors.html lists them (the template import page too)."""
-    return [{"place": e.file, "row": e.line, "column": e.column, "value": e.value,
-             "message": e.message} for e in refused.errors]  # fmt: skip
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload the register (a workbook or the two CSV files) into the unit's communes."""
+    """Upload the register (a workbook or the two CSV files) into the unit's communes: the
+    files are kept for the background check, and the job's page follows it."""
     unit = get_unit_or_404(request.user, code, "enter_data")
-    context = _context(request, unit, result=None, refused=None)
+    context = _context(request, unit, refused=None)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                context["result"] = _load(form, request.user)
+                job = jobs.start(
+                    unit=unit, user=request.user, year=data["year"],
+                    workbook_upload=data.get("workbook"), communes_csv=data.get("communes_csv"),
+                    persons_csv=data.get("persons_csv"),
+                )  # fmt: skip
             except ExchangeError as refused:
-                context["refused"], context["import_errors"] = refused, _error_rows(refused)
+                context["refused"], context["import_errors"] = refused, jobs.error_rows(refused)
+            else:
+                return redirect("register:import_job", unit.code, job.pk)
     else:
         form = ImportForm(initial={"year": _default_year(unit)})
     context["form"] = form
+    context["recent"] = RegisterImport.objects.filter(unit=unit, user=request.user)[:5]
     return render(request, TEMPLATES + "import.html", context)
+
+
+def _job_or_404(request: HttpRequest, code: str, pk: int) -> tuple[OrgUnit, RegisterImport]:
+    """The user's own import into a unit they still enter data for; 404 otherwise."""
+    unit = get_unit_or_404(request.user, code, "enter_data")
+    job = get_object_or_404(RegisterImport, pk=pk, unit=unit, user=request.user)
+    return unit, job
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_job(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An import's progress, its preview to confirm, or its result; htmx polls the partial."""
+    unit, job = _job_or_404(request, code, pk)
+    context = _context(request, unit, job=job)
+    if job.status == RegisterImport.Status.READY:
+        rows = sum(c["added"] + c["changed"] for c in job.preview.get("communes", []))
+        what = f"register import preview job={job.pk}"
+        services.record_person_access(request.user, unit, PersonAccess.Action.LIST, what, rows)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "_import_job.html" if partial else "import_job.html"
+    response = render(request, TEMPLATES + template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit, job = _job_or_404(request, code, pk)
+    if request.POST.get("action") == "cancel":
+        if jobs.cancel(job):
+            messages.info(request, _("The import was cancelled; nothing was written."))
+    elif jobs.confirm(job):
+        messages.success(request, _("The import was started; this page shows its progress."))
+    return redirect("register:import_job", unit.code, job.pk)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,19 +16,21 @@ from simple_history.utils import bulk_update_with_history
 
 from core.access import can
 from core.bulk import add_creation_history, db_datetime, insert_rows
+from core.text import nfc
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 
 from . import exchange
 from .counting import FACT_FIELDS
 from .exchange import CommuneRow, Errors, ExchangeError, PersonRow
-from .models import CommuneYear, Household, Person, PersonAccess
+from .models import CommuneYear, Household, Person, PersonAccess, search_key
 from .publishing import publish_register
 from .queries import current_rules
 
 BATCH = 2000
 # Columns an import may change on an existing person (the rest identify it).
 PERSON_FIELDS = ("full_name", "sex", *FACT_FIELDS)
+SAMPLES = 20  # changes listed per commune in a preview; the rest are counted
 
 
 class RegisterRefused(ExchangeError):
@@ -43,6 +45,18 @@ class ImportResult:
     unchanged: int = 0
     households: int = 0
     commune_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Checked:
+    """Files read whole without an error: their communes, units and number of persons."""
+
+    communes: dict[str, CommuneRow]
+    units: dict[str, OrgUnit]
+    total: int
+
+
+Progress = Callable[[int, int], None]  # (persons done, persons in the file; 0 = not known yet)
 
 
 def _resolve_communes(
@@ -90,23 +104,69 @@ def _batches(rows: Iterable[PersonRow]) -> Iterator[list[PersonRow]]:
         yield batch
 
 
-def _values(row: PersonRow) -> dict:
+def _values(row: PersonRow, *, stored: bool) -> dict:
+    """What the row sets; for a stored person, the columns left empty are not set."""
     facts = row.facts
-    return {"full_name": row.full_name, "sex": row.sex} | {
+    values = {"full_name": row.full_name, "sex": row.sex} | {
         name: getattr(facts, name) for name in FACT_FIELDS
     }
+    if stored:
+        values = {k: v for k, v in values.items() if k not in row.blank}
+    return values
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+@dataclass
+class _Change:
+    row: PersonRow
+    commune_id: int
+    person: Person | None  # None: a new person
+    household: str  # the household code the person ends in
+    fields: dict[str, tuple]  # field -> (old, new), for a stored person
+
+    @property
+    def cleared(self) -> bool:
+        return any(not _empty(old) and _empty(new) for old, new in self.fields.values())
+
+
+def _changes(batch: list[PersonRow], units: dict[str, OrgUnit]) -> list[_Change]:
+    """Each row of the batch against the register: new, changed (field: old, new) or not."""
+    stored = {
+        (p.commune_id, p.code): p
+        for p in Person.objects.filter(
+            commune_id__in={units[r.commune_code].pk for r in batch},
+            code__in={r.person_id for r in batch},
+        ).select_related("household")
+    }
+    changes = []
+    for row in batch:
+        commune_id = units[row.commune_code].pk
+        person = stored.get((commune_id, row.person_id))
+        if person is None:
+            changes.append(_Change(row, commune_id, None, row.household_id, {}))
+            continue
+        fields = {k: (getattr(person, k), v) for k, v in _values(row, stored=True).items()
+                  if getattr(person, k) != v}  # fmt: skip
+        household = person.household.code
+        if "household_id" not in row.blank and row.household_id != household:
+            fields["household"] = (household, row.household_id)
+            household = row.household_id
+        changes.append(_Change(row, commune_id, person, household, fields))
+    return changes
 
 
 class _Writer:
-    """Upserts households and persons batch by batch inside the import's transaction."""
+    """Upserts households and persons, one batch per transaction."""
 
     def __init__(self, units: dict[str, OrgUnit], actor, result: ImportResult) -> None:
         self.units, self.actor, self.result = units, actor, result
         self.households: dict[tuple[int, str], int] = {}
 
-    def households_for(self, batch: list[PersonRow]) -> None:
-        wanted = {(self.units[r.commune_code].pk, r.household_id) for r in batch}
-        wanted -= self.households.keys()
+    def households_for(self, changes: list[_Change]) -> None:
+        wanted = {(c.commune_id, c.household) for c in changes} - self.households.keys()
         if not wanted:
             return
         existing = Household.objects.filter(
@@ -116,10 +176,9 @@ class _Writer:
             self.households[(commune_id, code)] = pk
         new = sorted(wanted - self.households.keys())
         moment = timezone.now()
-        insert_rows(Household, ["commune_id", "code", "village", "address"],
-                    [(c, h, "", "") for c, h in new])  # fmt: skip
-        created = _keys_q(new)
-        for commune_id, code, pk in Household.objects.filter(created).values_list(
+        insert_rows(Household, ["commune_id", "code", "village", "address", "search_key"],
+                    [(c, h, "", "", search_key(h)) for c, h in new])  # fmt: skip
+        for commune_id, code, pk in Household.objects.filter(_keys_q(new)).values_list(
             "commune_id", "code", "pk"
         ):
             self.households[(commune_id, code)] = pk
@@ -136,25 +195,21 @@ class _Writer:
             )  # fmt: skip
 
     def write(self, batch: list[PersonRow]) -> None:
-        self.households_for(batch)
-        existing = {
-            (p.commune_id, p.code): p
-            for p in Person.objects.filter(
-                commune_id__in={self.units[r.commune_code].pk for r in batch},
-                code__in={r.person_id for r in batch},
-            )
-        }
+        changes = _changes(batch, self.units)
+        self.households_for(changes)
         new, changed = [], []
-        for row in batch:
-            commune_id = self.units[row.commune_code].pk
-            household_id = self.households[(commune_id, row.household_id)]
-            values = _values(row) | {"household_id": household_id}
-            person = existing.get((commune_id, row.person_id))
-            if person is None:
-                new.append((commune_id, row.person_id, values))
-            elif any(getattr(person, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(person, k, v)
+        for change in changes:
+            household_id = self.households[(change.commune_id, change.household)]
+            if change.person is None:
+                values = _values(change.row, stored=False) | {"household_id": household_id}
+                new.append((change.commune_id, change.row.person_id, values))
+            elif change.fields:
+                person = change.person
+                for name, (_old, value) in change.fields.items():
+                    if name != "household":
+                        setattr(person, name, value)
+                person.household_id = household_id
+                person.search_key = search_key(person.code, person.full_name)
                 person.version += 1
                 person.updated_by = self.actor
                 changed.append(person)
@@ -165,7 +220,7 @@ class _Writer:
             bulk_update_with_history(
                 changed,
                 Person,
-                [*PERSON_FIELDS, "household", "version", "updated_by"],
+                [*PERSON_FIELDS, "household", "search_key", "version", "updated_by"],
                 default_user=self.actor,
             )
         self.result.created += len(new)
@@ -177,48 +232,171 @@ class _Writer:
         moment = timezone.now()
         stamp = db_datetime(moment)
         actor_id = getattr(self.actor, "pk", None)
-        columns = ["commune_id", "code", *new[0][2], "birth_date", "ethnicity", "version",
-                   "updated_at", "updated_by_id"]  # fmt: skip
-        rows = [(c, code, *values.values(), None, "", 1, stamp, actor_id)
-                for c, code, values in new]  # fmt: skip
+        columns = ["commune_id", "code", *new[0][2], "birth_date", "ethnicity", "search_key",
+                   "version", "updated_at", "updated_by_id"]  # fmt: skip
+        rows = [(c, code, *values.values(), None, "", search_key(code, values["full_name"]),
+                 1, stamp, actor_id) for c, code, values in new]  # fmt: skip
         insert_rows(Person, columns, rows)
         self._history(Person, [(c, code) for c, code, _v in new], moment)
 
 
-def import_register(
+def check_register(
     communes_path: Path | str, persons_path: Path | str, *, year: int, actor=None
-) -> ImportResult:
-    """Load exchange files into the register, all or nothing.
-
-    Persons are matched on (commune, person id): new ones are created, changed ones
-    updated with history, and persons of the register missing from the file are kept.
-    Rows are written batch by batch while reading; any error rolls the whole import back.
-    """
+) -> _Checked:
+    """Read both files whole, writing nothing; RegisterRefused lists every problem."""
     errors = Errors()
-    result = ImportResult()
-    with transaction.atomic():
-        communes = exchange.read_communes(communes_path, errors)
-        units = _resolve_communes(communes, actor, errors, Path(communes_path).name)
-        writer = _Writer(units, actor, result)
-        persons = exchange.read_persons(persons_path, communes, year, errors)
-        for batch in _batches(persons):
-            if not errors.items:
-                writer.write([r for r in batch if r.commune_code in units])
-        if errors.items:
-            raise RegisterRefused(errors.items, errors.more)
-        flags = dict(
-            CommuneYear.objects.filter(commune__in=units.values(), year=year).values_list(
-                "commune_id", "disadvantaged"
-            )
+    communes = exchange.read_communes(communes_path, errors)
+    units = _resolve_communes(communes, actor, errors, Path(communes_path).name)
+    total = sum(1 for _row in exchange.read_persons(persons_path, communes, year, errors))
+    if errors.items:
+        raise RegisterRefused(errors.items, errors.more)
+    return _Checked(communes, units, total)
+
+
+def _checked_persons(path: Path | str, checked: _Checked, year: int) -> Iterator[PersonRow]:
+    """The persons of files already checked (a second read finds the same rows)."""
+    errors = Errors()
+    yield from exchange.read_persons(path, checked.communes, year, errors)
+    if errors.items:  # the file changed under us: stop rather than write half of it
+        raise RegisterRefused(errors.items, errors.more)
+
+
+def _flag_changes(checked: _Checked, year: int) -> dict[OrgUnit, tuple[bool | None, bool]]:
+    """The communes whose flag for `year` the files change: unit -> (stored or None, new)."""
+    units = checked.units
+    flags = dict(
+        CommuneYear.objects.filter(commune__in=units.values(), year=year).values_list(
+            "commune_id", "disadvantaged"
         )
-        for code, row in communes.items():
-            if flags.get(units[code].pk) != row.disadvantaged:  # history only for a change
-                CommuneYear.objects.update_or_create(
-                    commune=units[code], year=year, defaults={"disadvantaged": row.disadvantaged}
-                )
-        result.communes = len(units)
-        result.commune_ids = [u.pk for u in units.values()]
+    )
+    changes = {}
+    for code, row in checked.communes.items():
+        stored = flags.get(units[code].pk)
+        if (row.given or stored is None) and stored != row.disadvantaged:
+            changes[units[code]] = (stored, row.disadvantaged)
+    return changes
+
+
+def import_register(
+    communes_path: Path | str,
+    persons_path: Path | str,
+    *,
+    year: int,
+    actor=None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Load exchange files into the register: check everything, then write.
+
+    The files are read whole first, and nothing is written if any row is wrong
+    (RegisterRefused). Then persons are written BATCH at a time, one transaction each, so a
+    province's register does not hold the database for the whole import: matched on
+    (commune, person id), new ones created, changed ones updated with history; an empty
+    cell keeps the stored value, persons missing from the file are kept. An import stopped
+    half-way is finished by running it again (an upsert: what was written is unchanged).
+    """
+    checked = check_register(communes_path, persons_path, year=year, actor=actor)
+    result = ImportResult()
+    writer = _Writer(checked.units, actor, result)
+    done = 0
+    for batch in _batches(_checked_persons(persons_path, checked, year)):
+        with transaction.atomic():
+            writer.write(batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done, checked.total)
+    with transaction.atomic():
+        for unit, (_stored, flag) in _flag_changes(checked, year).items():
+            CommuneYear.objects.update_or_create(
+                commune=unit, year=year, defaults={"disadvantaged": flag}
+            )
+    result.communes = len(checked.units)
+    result.commune_ids = [u.pk for u in checked.units.values()]
     return result
+
+
+def _shown(name: str, value) -> str:
+    """A value as a preview shows it: a choice's label, yes/no, or "—" for unknown."""
+    if _empty(value):
+        return "—"
+    if name in PERSON_CHOICES:
+        return str(dict(PERSON_CHOICES[name].choices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _field_label(name: str) -> str:
+    return str(label_of(Household, "code") if name == "household" else label_of(Person, name))
+
+
+def _sample(change: _Change) -> dict:
+    row = change.row
+    fields = [[_field_label(k), _shown(k, old), _shown(k, new)]
+              for k, (old, new) in change.fields.items()]  # fmt: skip
+    name = row.full_name or getattr(change.person, "full_name", "")
+    return {"person_id": row.person_id, "full_name": name, "new": change.person is None,
+            "fields": fields}  # fmt: skip
+
+
+def _commune_preview(unit: OrgUnit) -> dict:
+    return {"code": unit.code, "name": unit.name, "added": 0, "changed": 0, "cleared": 0,
+            "unchanged": 0, "kept": 0, "households_added": 0, "flag": None, "samples": [],
+            "more": 0}  # fmt: skip
+
+
+def preview_register(
+    communes_path: Path | str,
+    persons_path: Path | str,
+    *,
+    year: int,
+    actor=None,
+    progress: Progress | None = None,
+) -> dict:
+    """What import_register would do, per commune, without writing anything.
+
+    {"total": persons in the file, "communes": [{code, name, added, changed, cleared (persons
+    with a value erased by "-"), unchanged, kept (in the register, not in the file),
+    households_added, flag: [old, new] or None, samples: the first SAMPLES new or changed
+    persons with [field, old, new], more: the others}]}. RegisterRefused on any error.
+    """
+    checked = check_register(communes_path, persons_path, year=year, actor=actor)
+    by_id = {u.pk: _commune_preview(u) for u in checked.units.values()}
+    matched: dict[int, int] = {}
+    households: set[tuple[int, str]] = set()  # seen so far
+    done = 0
+    for batch in _batches(_checked_persons(persons_path, checked, year)):
+        changes = _changes(batch, checked.units)
+        wanted = {(c.commune_id, c.household) for c in changes} - households
+        households |= wanted
+        if wanted:  # the batch's households not in the register
+            wanted -= set(
+                Household.objects.filter(_keys_q(wanted)).values_list("commune_id", "code")
+            )
+        for commune_id, _code in wanted:
+            by_id[commune_id]["households_added"] += 1
+        for change in changes:
+            summary = by_id[change.commune_id]
+            if change.person is not None:
+                matched[change.commune_id] = matched.get(change.commune_id, 0) + 1
+            kind = "added" if change.person is None else "changed" if change.fields else None
+            if kind is None:
+                summary["unchanged"] += 1
+                continue
+            summary[kind] += 1
+            summary["cleared"] += change.cleared
+            if len(summary["samples"]) < SAMPLES:
+                summary["samples"].append(_sample(change))
+            else:
+                summary["more"] += 1
+        done += len(batch)
+        if progress is not None:
+            progress(done, checked.total)
+    stored = Person.objects.filter(commune_id__in=list(by_id)).values("commune_id")
+    for row in stored.annotate(n=Count("pk")).order_by():
+        by_id[row["commune_id"]]["kept"] = row["n"] - matched.get(row["commune_id"], 0)
+    for unit, (old, new) in _flag_changes(checked, year).items():
+        by_id[unit.pk]["flag"] = [_shown("flag", old), _shown("flag", new)]
+    return {"total": checked.total, "communes": sorted(by_id.values(), key=lambda c: c["code"])}
 
 
 # --- Entry in forms and workbooks: households, persons, the audit of personal data shown ---
@@ -278,9 +456,14 @@ def _code_taken(model, code: str) -> dict[str, str]:
     return {"code": message % {"field": label_of(model, "code"), "value": code}}
 
 
+def _text(value) -> str:
+    """Typed text as stored: NFC (one form for "Nguyễn" however it was typed), stripped."""
+    return nfc(value or "").strip()
+
+
 def household_errors(data: dict, *, commune: OrgUnit, household=None) -> dict[str | None, str]:
     """What keeps `data` from being saved as a household of `commune` (empty: nothing)."""
-    code = (data.get("code") or "").strip()
+    code = _text(data.get("code"))
     if not code:
         return {"code": _("%(field)s is required.") % {"field": label_of(Household, "code")}}
     taken = Household.objects.filter(commune=commune, code=code)
@@ -296,7 +479,8 @@ def save_household(household, data: dict, *, commune: OrgUnit, actor) -> Househo
         raise HouseholdRefused(errors)
     household = household or Household(commune=commune)
     for name in HOUSEHOLD_EDIT_FIELDS:
-        setattr(household, name, (data.get(name) or "").strip())
+        setattr(household, name, _text(data.get(name)))
+    household.search_key = search_key(household.code)
     household._history_user = actor
     try:
         with transaction.atomic():
@@ -357,7 +541,7 @@ def person_errors(data: dict, *, commune: OrgUnit, person=None) -> dict[str | No
     def add(name: str, message: str) -> None:
         errors.setdefault(name, message)
 
-    code = (data.get("code") or "").strip()
+    code = _text(data.get("code"))
     required = _("%(field)s is required.")
     if not code:
         add("code", required % {"field": label_of(Person, "code")})
@@ -365,7 +549,7 @@ def person_errors(data: dict, *, commune: OrgUnit, person=None) -> dict[str | No
         others = Person.objects.filter(commune=commune, code=code)
         if others.exclude(pk=getattr(person, "pk", None)).exists():
             errors |= _code_taken(Person, code)
-    if not (data.get("household_code") or "").strip():
+    if not _text(data.get("household_code")):
         add("household_code", required % {"field": label_of(Household, "code")})
     _check_values(data, _birth_year(data, add), add)
     return errors
@@ -374,7 +558,7 @@ def person_errors(data: dict, *, commune: OrgUnit, person=None) -> dict[str | No
 def _person_values(data: dict) -> dict:
     values = {name: data.get(name) for name in PERSON_EDIT_FIELDS}
     for name in PERSON_TEXT_FIELDS:
-        values[name] = (values[name] or "").strip()
+        values[name] = _text(values[name])
     values["disability"] = values["disability"] or Person.Disability.NONE
     if values["birth_date"] is not None:
         values["birth_year"] = values["birth_date"].year
@@ -415,11 +599,12 @@ def save_person(
             _claim(person, expected_version)
         for name, value in _person_values(data).items():
             setattr(person, name, value)
-        code = data["household_code"].strip()
+        code = _text(data["household_code"])
         household = Household.objects.filter(commune=commune, code=code).first()
         if household is None:
             household = save_household(None, {"code": code}, commune=commune, actor=actor)
         person.household = household
+        person.search_key = search_key(person.code, person.full_name)
         person.updated_by = person._history_user = actor
         try:
             with transaction.atomic():
@@ -431,12 +616,18 @@ def save_person(
 
 
 def load_register(
-    communes_path: Path | str, persons_path: Path | str, *, year: int, actor
+    communes_path: Path | str,
+    persons_path: Path | str,
+    *,
+    year: int,
+    actor,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """import_register, then the plan figures of `year` around the communes it loaded,
-    all in one transaction (RegisterRefused: nothing written)."""
+    """import_register (checked whole, then written in batches), then the plan figures of
+    `year` around the communes it loaded (RegisterRefused: nothing written)."""
+    result = import_register(communes_path, persons_path, year=year, actor=actor,
+                             progress=progress)  # fmt: skip
     with transaction.atomic():
-        result = import_register(communes_path, persons_path, year=year, actor=actor)
         communes = list(OrgUnit.objects.filter(pk__in=result.commune_ids))
         if communes:
             publish_register(communes, year, current_rules(), actor=actor)

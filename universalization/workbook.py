@@ -1,20 +1,27 @@
 """The register as an Excel workbook in the exchange format: written out, and read back in.
 
-Export: sheet "communes" and sheet "persons" with row 1 = the exchange column names, each
-explained in Vietnamese in a comment and on an instructions sheet, and drop-down lists on
-the coded columns. Import: the upload is checked (size, zip signature, uncompressed size,
-formulas without a value), each sheet becomes a CSV file, and the exchange reader and
-services.load_register do the rest, all or nothing.
+Export: a communes sheet and a persons sheet (named in the user's language) with row 1 = the
+columns' titles, each explained in a comment and on an instructions sheet, row 2 (hidden) =
+the exchange keys, and the rows below with coded values as their labels ("nữ", "thường trú",
+"có") picked from drop-down lists. Every cell goes through core.xlsx.write_only_cell, so a
+name like "=HYPERLINK(…)" stays text. Import: the upload is checked (size, zip signature,
+uncompressed size, declared rows and columns, formulas without a value) and streamed sheet by
+sheet into CSV files, columns found by their keys (row 1 or the hidden row 2), and the
+exchange reader and the services do the rest, all or nothing.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -23,31 +30,47 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import spreadsheets
+from core.text import nfc
+from core.xlsx import write_only_cell
 from units.models import OrgUnit
 
 from . import services
-from .exchange import COMMUNE_COLUMNS, PERSON_COLUMNS, YEAR_COLUMNS, Errors, ExchangeError, RowError
+from .exchange import (
+    CLEAR,
+    COMMUNE_COLUMNS,
+    LABEL_LANGUAGES,
+    PERSON_COLUMNS,
+    YEAR_COLUMNS,
+    Errors,
+    ExchangeError,
+    RowError,
+    coded_label,
+)
 from .models import Household, Person
 from .queries import disadvantaged_in
 
+logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = spreadsheets.MAX_UPLOAD_BYTES
 MAX_UNCOMPRESSED_BYTES = spreadsheets.MAX_UNCOMPRESSED_BYTES
-COMMUNES_SHEET, PERSONS_SHEET = "communes", "persons"
+COMMUNES_SHEET, PERSONS_SHEET = "communes", "persons"  # the sheets' keys
+SHEET_TITLES = {
+    COMMUNES_SHEET: pgettext_lazy("register sheet", "communes"),
+    PERSONS_SHEET: pgettext_lazy("register sheet", "persons"),
+}
+LISTS_SHEET = "lists"
 LAST_ROW = 1048576
 BATCH = 2000
+# A bigger register comes as the two CSV files; a sheet declaring more is refused unread.
+MAX_ROWS = 300_000
+MAX_COLUMNS = 64
 PERSON_LOOKUPS = {"commune_code": "commune__code", "household_id": "household__code",
                   "person_id": "code"}  # fmt: skip
 YES_NO = ("yes", "no")
+CODED = ("disadvantaged", "sex", "residence", "disability", "studying", "preschool_completed")
 
 
 class WorkbookRefused(ExchangeError):
     """An upload that cannot be read as the register; `errors` says why. Nothing was written."""
-
-
-def _bold(ws, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = Font(bold=True)
-    return cell
 
 
 # --- What each column means, in the user's language ---
@@ -67,22 +90,22 @@ def _titles() -> dict[str, str]:
     }
 
 
-def _coded_values() -> dict[str, list[tuple[str, str]]]:
-    yes_no = [("yes", _("yes")), ("no", _("no"))]
-    return {
-        "disadvantaged": yes_no,
-        "sex": list(Person.Sex.choices),
-        "residence": list(Person.Residence.choices),
-        "disability": list(Person.Disability.choices),
-        "studying": list(Person.Studying.choices),
-        "preschool_completed": yes_no,
+def _coded_values() -> dict[str, list[str]]:
+    """Per coded column, the labels a user picks from, in the active language."""
+    values = {
+        "disadvantaged": YES_NO,
+        "preschool_completed": YES_NO,
+        "sex": Person.Sex.values,
+        "residence": Person.Residence.values,
+        "disability": Person.Disability.values,
+        "studying": Person.Studying.values,
     }
+    return {column: [coded_label(column, v) for v in values[column]] for column in CODED}
 
 
 def _allowed() -> dict[str, str]:
     """Per column, the values it takes, said in words."""
-    allowed = {column: "; ".join(f"{code} = {label!s}" for code, label in values)
-               for column, values in _coded_values().items()}  # fmt: skip
+    allowed = {column: "; ".join(labels) for column, labels in _coded_values().items()}
     allowed["birth_year"] = _("a year of four digits, not after the reference year")
     for column in YEAR_COLUMNS:
         allowed[column] = _("a year of four digits, not before the birth year")
@@ -100,55 +123,93 @@ def _instructions(wb: Workbook) -> None:
         ws.column_dimensions[letter].width = width
     for line in (
         _("Register of universalization of education and literacy (PCGD-XMC): exchange format."),
-        _("Row 1 of the sheets “communes” and “persons” holds the column names: do not change "
-          "them. One commune or one person per row; an empty cell means unknown."),
-        _("The import checks every row first and writes nothing if any row is wrong."),
+        _("Row 1 of the sheets of communes and persons holds the columns' titles and row 2 "
+          "(hidden) their keys: do not change them. One commune or one person per row."),
+        _("An empty cell leaves what the register holds unchanged (for a new person: "
+          "unknown). To erase a stored value, type a single dash “%(clear)s” in the cell.")
+        % {"clear": CLEAR},
+        _("The import checks every row first, shows what it would change, and writes "
+          "nothing until you confirm; if any row is wrong, nothing is written."),
         "",
     ):  # fmt: skip
-        ws.append([line])
+        ws.append([write_only_cell(ws, line)])
     ws.append([_bold(ws, h) for h in (_("Sheet"), _("Column"), _("Meaning"), _("Allowed values"))])
     titles, allowed = _titles(), _allowed()
     for sheet, columns in ((COMMUNES_SHEET, COMMUNE_COLUMNS), (PERSONS_SHEET, PERSON_COLUMNS)):
         for column in columns:
-            ws.append([sheet, column, titles[column], allowed.get(column, "")])
+            row = [str(SHEET_TITLES[sheet]), titles[column], column, allowed.get(column, "")]
+            ws.append([write_only_cell(ws, value) for value in row])
 
 
 # --- Export ---
+
+
+def _bold(ws, value) -> WriteOnlyCell:
+    cell = write_only_cell(ws, value)
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _header(ws, columns: tuple[str, ...]) -> list[WriteOnlyCell]:
     titles, allowed = _titles(), _allowed()
     cells = []
     for column in columns:
-        cell = _bold(ws, column)
-        text = titles[column] + (f"\n{allowed[column]}" if column in allowed else "")
+        cell = _bold(ws, titles[column])
+        text = f"{column}\n" + (allowed[column] if column in allowed else "")
         cell.comment = Comment(text, "XHHT", width=320, height=140)
         cells.append(cell)
     return cells
 
 
-def _validations(ws, columns: tuple[str, ...]) -> None:
-    """A drop-down list on every coded column."""
-    for column, values in _coded_values().items():
+def _list_ranges() -> dict[str, str]:
+    """Per coded column, the cells of the hidden lists sheet its drop-down list reads."""
+    ranges = {}
+    for index, (column, labels) in enumerate(_coded_values().items(), start=1):
+        letter = get_column_letter(index)
+        ranges[column] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(labels)}"
+    return ranges
+
+
+def _lists(wb: Workbook) -> None:
+    """A hidden sheet holding each coded column's labels (they may hold commas, which an
+    inline list cannot), one column each, in the order of _list_ranges."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    coded = list(_coded_values().values())
+    for index in range(max(len(labels) for labels in coded)):
+        ws.append([write_only_cell(ws, labels[index] if index < len(labels) else None)
+                   for labels in coded])  # fmt: skip
+
+
+def _validations(ws, columns: tuple[str, ...], lists: dict[str, str]) -> None:
+    """A drop-down list on every coded column, below the two header rows."""
+    for column, source in lists.items():
         if column not in columns:
             continue
         letter = get_column_letter(columns.index(column) + 1)
-        rule = DataValidation(type="list", formula1='"' + ",".join(c for c, _l in values) + '"',
-                              allow_blank=True, showErrorMessage=True)  # fmt: skip
+        rule = DataValidation(type="list", formula1=source, allow_blank=True,
+                              showErrorMessage=True)  # fmt: skip
         rule.error = _("Pick one of the values of the list, or leave the cell empty.")
-        rule.add(f"{letter}2:{letter}{LAST_ROW}")
+        rule.add(f"{letter}3:{letter}{LAST_ROW}")
         ws.data_validations.append(rule)
 
 
-def _sheet(wb: Workbook, title: str, columns: tuple[str, ...], rows: Iterable[list]) -> None:
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
+def _sheet(wb: Workbook, key: str, columns: tuple[str, ...], rows: Iterable[list],
+           lists: dict[str, str]) -> None:  # fmt: skip
+    ws = wb.create_sheet(str(SHEET_TITLES[key]))
+    ws.freeze_panes = "A3"
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(column) + 4)
-    _validations(ws, columns)
+    ws.row_dimensions[2].hidden = True  # the keys the import reads the columns by
+    _validations(ws, columns, lists)
     ws.append(_header(ws, columns))
+    ws.append([write_only_cell(ws, column) for column in columns])
+    coded = [(columns.index(c), c) for c in CODED if c in columns]
     for row in rows:
-        ws.append(row)
+        for index, column in coded:
+            if row[index] is not None and row[index] != "":
+                row[index] = coded_label(column, row[index])
+        ws.append([write_only_cell(ws, value) for value in row])
 
 
 def _commune_rows(communes: list[OrgUnit], year: int) -> list[list]:
@@ -189,9 +250,11 @@ def export_register(communes: list[OrgUnit], year: int, output) -> int:
     """
     wb = Workbook(write_only=True)
     counter = [0]
-    _sheet(wb, COMMUNES_SHEET, COMMUNE_COLUMNS, _commune_rows(communes, year))
-    _sheet(wb, PERSONS_SHEET, PERSON_COLUMNS, _person_rows(communes, counter))
+    lists = _list_ranges()
+    _sheet(wb, COMMUNES_SHEET, COMMUNE_COLUMNS, _commune_rows(communes, year), lists)
+    _sheet(wb, PERSONS_SHEET, PERSON_COLUMNS, _person_rows(communes, counter), lists)
     _instructions(wb)
+    _lists(wb)
     wb.save(output)
     return counter[0]
 
@@ -210,12 +273,33 @@ def check_size(upload) -> None:
         raise _refused(upload.name, refused.message) from refused
 
 
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0"  # an .xls of Excel 97-2003
+
+
+def _not_xlsx() -> str:
+    return _(
+        "only Excel workbooks (.xlsx) are read here, not .xls or .ods: open the file in "
+        "Excel or LibreOffice, save it as an Excel workbook (.xlsx) and upload it again."
+    )
+
+
 def check_workbook(path: Path, name: str) -> None:
-    """Refuse what is not an .xlsx before openpyxl opens it: zip signature and zip bombs."""
+    """Refuse what is not an .xlsx before openpyxl opens it: an .xls or .ods, another zip,
+    a zip bomb."""
+    with path.open("rb") as handle:
+        head = handle.read(len(OLE2_SIGNATURE))
+    if head == OLE2_SIGNATURE:
+        raise _refused(name, _not_xlsx())
     try:
         spreadsheets.check_zip(path, MAX_UNCOMPRESSED_BYTES)
     except spreadsheets.SpreadsheetRefused as refused:
         raise _refused(name, refused.message) from refused
+    with zipfile.ZipFile(path) as archive:
+        members = set(archive.namelist())
+    if "xl/workbook.xml" not in members:
+        opendocument = "mimetype" in members or "content.xml" in members
+        raise _refused(name, _not_xlsx() if opendocument else _(
+            "the workbook cannot be read: it has no Excel workbook part."))  # fmt: skip
 
 
 def _text(value) -> str:
@@ -242,18 +326,66 @@ def _check_cells(sheet: str, number: int, cells, formulas, header: list[str], er
             errors.add(sheet, number, column, *problem)
 
 
-def _sheet_rows(values_ws, formulas_ws, sheet: str, errors: Errors) -> Iterator[list[str]]:
-    """The sheet's rows as text, row 1 (the header) first; one row per sheet row."""
+def _too_big(sheet: str, rows: int | None, columns: int | None) -> str | None:
+    """Why a sheet of this size is refused unread, or None."""
+    if rows is not None and rows > MAX_ROWS + 2:
+        return _("the sheet “%(sheet)s” has more than %(limit)s rows; send a register this "
+                 "big as the two CSV files.") % {"sheet": sheet, "limit": MAX_ROWS}  # fmt: skip
+    if columns is not None and columns > MAX_COLUMNS:
+        return _("the sheet “%(sheet)s” has more than %(limit)s columns.") % {
+            "sheet": sheet, "limit": MAX_COLUMNS}  # fmt: skip
+    return None
+
+
+def _is_keys(texts: list[str], keys: tuple[str, ...]) -> bool:
+    filled = [t for t in texts if t]
+    return bool(filled) and all(t in keys for t in filled)
+
+
+def _sheet_rows(values_ws, formulas_ws, sheet: str, keys: tuple[str, ...], errors: Errors):
+    """The sheet's rows as text for the exchange reader, one CSV line per sheet row (so line
+    numbers stay the sheet's): the keys first (row 1, or the hidden row 2 below the titles,
+    which then becomes an empty line), then the data. Streams; stops at the caps."""
+    problem = _too_big(sheet, values_ws.max_row, values_ws.max_column)
+    if problem:
+        raise WorkbookRefused([RowError(sheet, 0, "", "", problem)])
     values_ws.reset_dimensions()
     formulas_ws.reset_dimensions()
     header: list[str] = []
     rows = zip(values_ws.iter_rows(), formulas_ws.iter_rows(), strict=False)
     for number, (cells, formulas) in enumerate(rows, start=1):
+        if number > MAX_ROWS + 2:  # the sheet did not declare its size, or lied
+            raise WorkbookRefused([RowError(sheet, number, "", "", _too_big(sheet, number, 0))])
+        cells, formulas = cells[:MAX_COLUMNS], formulas[:MAX_COLUMNS]
         _check_cells(sheet, number, cells, formulas, header, errors)
         texts = [_text(cell.value) for cell in cells]
         if number == 1:
             header = _fit(texts, 0)
+            titles = not _is_keys(header, keys)
+            if not titles:
+                yield header
+            continue
+        if number == 2 and titles:
+            if _is_keys(texts, keys):
+                header = _fit(texts, 0)
+            yield header  # titles without keys: the reader says which header it expects
+            yield []
+            continue
         yield _fit(texts, len(header))
+
+
+def _sheet_names(key: str) -> set[str]:
+    """What a sheet `key` may be called: its key or its title in any language."""
+    names = {key}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            names.add(str(SHEET_TITLES[key]))
+    return {nfc(name).casefold() for name in names}
+
+
+def _find_sheet(sheetnames: list[str], key: str) -> str | None:
+    accepted = _sheet_names(key)
+    return next((n for n in sheetnames if nfc(n).strip().casefold() in accepted), None)
 
 
 def _sheets_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]:
@@ -262,14 +394,17 @@ def _sheets_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]:
     formulas_wb = load_workbook(path, read_only=True, data_only=False)
     paths = []
     try:
-        for sheet in (COMMUNES_SHEET, PERSONS_SHEET):
-            if sheet not in values_wb.sheetnames:
-                message = _("the workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet}
-                errors.add(name, 0, "", sheet, message)
+        for key, keys in ((COMMUNES_SHEET, COMMUNE_COLUMNS), (PERSONS_SHEET, PERSON_COLUMNS)):
+            sheet = _find_sheet(values_wb.sheetnames, key)
+            if sheet is None:
+                title = str(SHEET_TITLES[key])
+                message = _("the workbook has no sheet named “%(sheet)s”.") % {"sheet": title}
+                errors.add(name, 0, "", title, message)
                 continue
-            paths.append(directory / sheet)
+            (directory / key).mkdir()
+            paths.append(directory / key / sheet.replace("/", "-").replace("\\", "-"))
             with paths[-1].open("w", encoding="utf-8", newline="") as handle:
-                rows = _sheet_rows(values_wb[sheet], formulas_wb[sheet], sheet, errors)
+                rows = _sheet_rows(values_wb[sheet], formulas_wb[sheet], sheet, keys, errors)
                 csv.writer(handle).writerows(rows)
     finally:
         values_wb.close()
@@ -280,7 +415,7 @@ def _sheets_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]:
 
 
 def workbook_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]:
-    """The workbook's sheets "communes" and "persons" as exchange CSV files in `directory`,
+    """The workbook's sheets of communes and persons as exchange CSV files in `directory`,
     named after the sheets so that errors name them; WorkbookRefused if it cannot be read."""
     check_workbook(path, name)
     try:
@@ -288,8 +423,9 @@ def workbook_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]
     except WorkbookRefused:
         raise
     except Exception as error:  # an untrusted file: whatever openpyxl trips on, refuse it
-        message = _("the workbook cannot be read: %(error)s") % {"error": error}
-        raise _refused(name, message) from error
+        logger.info("register workbook %s refused: %r", name, error)
+        raise _refused(name, _("the workbook cannot be read: it is damaged or not an Excel "
+                               "workbook (.xlsx).")) from error  # fmt: skip
 
 
 def _save(upload, path: Path) -> Path:

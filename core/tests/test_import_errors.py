@@ -58,7 +58,12 @@ def test_the_template_import_lists_an_error_row_through_the_shared_table(client,
     assert _row(html, *cells, f">{error['message']}"), html
 
 
-def test_the_register_import_lists_an_error_row_through_the_shared_table(client, world, english):
+def test_the_register_import_lists_an_error_row_through_the_shared_table(
+    client, world, english, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # The register's check runs as a background task: in-process here, then the job's page.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path
     build_register(world)
     client.force_login(world.users.commune_reporter)
     communes = ",".join(COMMUNE_COLUMNS) + "\nC-A1,D-A,maybe\n"
@@ -69,7 +74,9 @@ def test_the_register_import_lists_an_error_row_through_the_shared_table(client,
         ),
     }
     url = reverse("register:import", args=["C-A1"])
-    response = client.post(url, {"year": YEAR, **files})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"year": YEAR, **files})
+    response = client.get(response.url)
     assert INCLUDE in [t.name for t in response.templates]
     html = response.content.decode()
     assert '<th scope="col">Error</th>' in html

