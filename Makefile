@@ -85,7 +85,10 @@ run: install
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "$$BANNER"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The task queue's worker (register imports) runs beside the server and stops with it.
+	$(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # --- production (docs/deploy.md): never loads the demo; refuses to start without SECRET_KEY ---
 

@@ -40,7 +40,9 @@ def scope_roots(user, action: str = "view") -> list[OrgUnit] | None:
         roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
         units = [
             m.unit
-            for m in Membership.objects.filter(user=user, role__in=roles).select_related("unit")
+            for m in Membership.objects.filter(user=user, role__in=roles).select_related(
+                "unit__level"
+            )
         ]
         cache[action] = with_predecessors(units)
     return cache[action]
