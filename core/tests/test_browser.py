@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -13,8 +14,9 @@ CHROMIUM = os.environ.get("XHHT_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page():
+@contextlib.contextmanager
+def chromium_page(**context_options):
+    """A page of Debian's Chromium (skipped without it, failed in CI without it)."""
     if not shutil.which(CHROMIUM):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Chromium is missing at {CHROMIUM}: browser tests cannot run in CI")
@@ -29,8 +31,14 @@ def page():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser.new_page(locale="vi-VN")
+        yield browser.new_context(locale="vi-VN", **context_options).new_page()
         browser.close()
+
+
+@pytest.fixture
+def page():
+    with chromium_page() as page:
+        yield page
 
 
 def log_in(page, base_url: str, username: str) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from collection.testing import build_collection
 from core.testing import build_world
-from core.tests.test_browser import CHROMIUM, log_in
+from core.tests.test_browser import chromium_page, log_in
 from universalization.testing import YEAR, build_register
 
 pytestmark = pytest.mark.browser
@@ -19,22 +16,9 @@ WIDTH, HEIGHT = 390, 844
 
 @pytest.fixture
 def phone():
-    """A Chromium page as wide as a phone; see core/tests/test_browser.py for the why of it."""
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}: browser tests cannot run in CI")
-        pytest.skip(f"Chromium is missing at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
-        yield context.new_page()
-        browser.close()
+    """A Chromium page as wide as a phone."""
+    with chromium_page(viewport={"width": WIDTH, "height": HEIGHT}) as page:
+        yield page
 
 
 @pytest.fixture
