@@ -35,8 +35,8 @@ from .excel import (
     number_text,
 )
 from .forms_spec import Cell, FormSpec, cells_of, form_spec
-from .models import DataSet, Entry, ReportingRound, Submission
-from .validation import Key
+from .models import DataSet, ReportingRound, Submission
+from .validation import Key, expected_of
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a district's template weighs a few dozen kB
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -147,7 +147,6 @@ class ImportResult:
 
 
 _BLANK, _INVALID = object(), object()  # a cell that changes nothing; a cell refused
-_VALUE_FIELD = Entry._meta.get_field("value")
 
 
 @dataclass
@@ -196,19 +195,6 @@ def _map_columns(parse: _Parse, keys: list, cells: list[Cell]) -> None:
             parse.add(KEY_ROW, None, "", message % {"label": cell.field.label, "key": key})
 
 
-def _storable(number: Decimal) -> str:
-    """Why the entry's column cannot hold `number` exactly ("" when it can): a database
-    refuses the first and rounds the second silently."""
-    places = _VALUE_FIELD.decimal_places
-    digits = _VALUE_FIELD.max_digits - places
-    if not number.is_finite() or abs(number) >= Decimal(10) ** digits:
-        message = _("a number of at most %(digits)s digits before the comma")
-        return message % {"digits": digits}
-    if number != round(number, places):
-        return _("a number with at most %(places)s digits after the comma") % {"places": places}
-    return ""
-
-
 def _read_value(parse: _Parse, row: int, column: int, value, cell: Cell):
     """The cell's number; None for the clear marker; _BLANK for no change; _INVALID after
     recording an error."""
@@ -227,9 +213,7 @@ def _read_value(parse: _Parse, row: int, column: int, value, cell: Cell):
         expected = _("a number, such as 1.234 or 99,5, or “%(marker)s” to clear the figure")
         parse.add(row, column, value, expected % {"marker": CLEAR_MARKER})
         return _INVALID
-    problem = _storable(number)
-    if not problem and (number < 0 or (cell.field.whole and number != int(number))):
-        problem = _("a whole number, 0 or more") if cell.field.whole else _("0 or more")
+    problem = expected_of(cell.field, number)  # the same limits as the form and the API
     if problem:
         parse.add(row, column, value, problem)
         return _INVALID
