@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history
 from core.access import can
 from core.bulk import add_creation_history, db_datetime, insert_rows
 from core.text import nfc
+from core.writes import make_way_for_writers
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 
@@ -304,6 +305,7 @@ def import_register(
         done += len(batch)
         if progress is not None:
             progress(done, checked.total)
+        make_way_for_writers()  # users' saves get the lock between two batches (SQLite)
     with transaction.atomic():
         for unit, (_stored, flag) in _flag_changes(checked, year).items():
             CommuneYear.objects.update_or_create(
