@@ -207,13 +207,13 @@ X_FRAME_OPTIONS = "DENY"
 # A refused form (expired or replaced CSRF token) gets a Vietnamese page, not Django's English.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
-# Content-Security-Policy (django-csp): scripts and everything else only from this site. Styles
-# also allow inline <style> blocks, which some pages still carry; no inline script exists.
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from this
+# site; no page carries an inline script, style block or style attribute.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

@@ -15,7 +15,7 @@ def world(transactional_db):
     return build_world()
 
 
-def test_pages_with_charts_and_the_admin_break_no_rule_of_the_policy(
+def test_pages_with_charts_forms_and_the_admin_break_no_rule_of_the_policy(
     world,
     live_server,
     page,  # noqa: F811
@@ -23,10 +23,14 @@ def test_pages_with_charts_and_the_admin_break_no_rule_of_the_policy(
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     log_in(page, live_server.url, world.users.superuser.username)
-    district = world.tree.district_a.code
+    district, commune = world.tree.district_a.code, world.tree.commune_a1.code
     for path in (
         f"/units/{district}/dashboard/?year=2020",
         f"/units/{district}/targets/{world.plan.literacy.pk}/?year=2020",
+        "/collection/",
+        f"/units/{commune}/pcgd/register/",
+        f"/units/{commune}/pcgd/register/persons/new/",
+        f"/units/{commune}/pcgd/register/import/",
         "/admin/",
         "/admin/auth/user/",
         "/accounts/password_change/",

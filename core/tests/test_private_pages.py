@@ -46,12 +46,13 @@ def test_an_api_answer_to_a_token_holder_is_not_stored(client, world):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, world):
+def test_every_page_carries_a_content_security_policy_without_inline_code(client, world):
     client.force_login(world.users.viewer)
     policy = client.get(reverse("dashboard", args=["D-A"]))["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in directives["script-src"]
 
