@@ -86,6 +86,7 @@ class UnitChanges:
     submission: Submission
     row: int
     changes: list[Change]
+    problems: list = field(default_factory=list)  # the form's rule problems after the import
 
     def _of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -115,6 +116,10 @@ class Preview:
     data_set: DataSet
     units: list[UnitChanges] = field(default_factory=list)
     unchanged: list[Submission] = field(default_factory=list)
+
+    @property
+    def with_problems(self) -> int:
+        return sum(1 for u in self.units if u.problems)
 
     @property
     def versions(self) -> dict[str, int]:
@@ -342,7 +347,8 @@ def preview(
         raise ImportRefused(parse.errors)
     _check_grid(parse, grid)
     owed = {
-        s.unit.code: s for s in round_.submissions.filter(data_set=data_set).select_related("unit")
+        s.unit.code: s
+        for s in round_.submissions.filter(data_set=data_set).select_related("unit", "round")
     }
     parse.current = entries_by_submission(list(owed.values()))
     first: dict[str, int] = {}
@@ -353,7 +359,22 @@ def preview(
         raise ImportRefused(parse.errors)
     if not first:
         raise _refused_file(grid.title, _("the file holds no unit row to import."))
+    _check_rules(parse, data_set)
     return Preview(grid.title, data_set, parse.units, parse.unchanged)
+
+
+def _check_rules(parse: _Parse, data_set: DataSet) -> None:
+    """Each changed form's rule problems as they would be after the import (a part larger
+    than its whole, a fall from last year): shown in the preview, as after confirming."""
+    spec = form_spec(data_set)
+    for unit in parse.units:
+        after = dict(parse.current.get(unit.submission.pk, {}))
+        for change in unit.changes:
+            if change.new is None:
+                after.pop(change.key, None)
+            else:
+                after[change.key] = change.new
+        unit.problems = services.problems_of(unit.submission, after, spec)
 
 
 def read_file(path: Path, name: str) -> spreadsheets.Grid:

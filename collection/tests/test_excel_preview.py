@@ -392,3 +392,25 @@ def test_the_template_explains_blank_cells_and_the_clear_marker(office, collecti
 def test_the_import_page_explains_blank_cells_and_the_clear_marker(office, collection):
     html = office.get(reverse("collection_excel:import", args=[collection.round.pk])).content
     assert "Ô để trống không thay đổi gì".encode() in html and "“xóa”".encode() in html
+
+
+def test_the_preview_shows_the_rule_problems_a_form_would_have_after_the_import(office, collection):
+    previewed = upload(
+        office, collection, fill(download(office, collection), {"C-A1": {P: 1000, L: 1001}})
+    )
+    preview = previewed.context["preview"]
+    assert preview.with_problems == 1
+    (unit,) = preview.units
+    assert [p.severity for p in unit.problems] == ["hard"]  # literate persons > persons
+    html = previewed.content.decode()
+    listed = html[html.index('data-problems-unit="C-A1"') :]
+    assert "Số người biết chữ" in listed[: listed.index("</tr>")]
+    assert Entry.objects.filter(submission=collection.submissions["C-A1"]).count() == 0
+
+
+def test_a_preview_without_rule_problems_shows_no_problem_table(office, collection):
+    previewed = upload(
+        office, collection, fill(download(office, collection), {"C-A1": {P: 1000, L: 900}})
+    )
+    assert previewed.context["preview"].with_problems == 0
+    assert "data-problems-unit" not in previewed.content.decode()
