@@ -222,6 +222,7 @@ def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
     roots = scope_roots(user, "enter_data")
     pages = []
     owes: dict[tuple[int, int], bool] = {}  # (plan, unit): rounds of one plan ask once
+    plans: dict[int, object] = {}  # round id -> its plan: units share rounds, ask once
     for unit in (roots or [])[:limit]:
         above = [a.pk for a in OrgUnit.objects.get_ancestors(unit)] + [unit.pk]
         rounds = (
@@ -231,7 +232,9 @@ def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
             .order_by("-opens_on", "code")[:limit]
         )
         for round_ in rounds:
-            plan = tasks.plan_of(round_)
+            if round_.pk not in plans:
+                plans[round_.pk] = tasks.plan_of(round_)
+            plan = plans[round_.pk]
             if plan is None:
                 continue
             if (plan.pk, unit.pk) not in owes:

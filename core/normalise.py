@@ -27,7 +27,8 @@ def nfc_query(query: QueryDict) -> QueryDict:
     normal = QueryDict(mutable=True, encoding=query.encoding)
     for key, values in query.lists():
         kept = _KEPT_AS_TYPED.search(key)
-        normal.setlist(nfc(key), values if kept else [nfc(v) for v in values])
+        for value in values:  # two keys alike but for their Unicode form keep both values
+            normal.appendlist(nfc(key), value if kept else nfc(value))
     normal._mutable = False
     return normal
 

@@ -54,7 +54,7 @@ class Expectations:
 
     def coverage(self, roots: Sequence[OrgUnit], element_ids: set[int]) -> Coverage:
         """The coverage of a figure over the roots' subtrees made of these elements."""
-        paths = [r.path for r in roots]
+        prefixes = tuple(r.path for r in roots)  # built once: this runs per unit and target
         expected = {}
         for element_id in element_ids:
             if element_id in self.own_ids:
@@ -62,7 +62,7 @@ class Expectations:
                 continue
             units = self.by_element.get(element_id, {})
             expected[element_id] = {
-                unit_id for unit_id, path in units.items() if path.startswith(tuple(paths))
+                unit_id for unit_id, path in units.items() if path.startswith(prefixes)
             }
         return count(expected, self.held)
 

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core import spreadsheets
 from units.models import OrgUnit
 
 from . import services, workbook
@@ -36,9 +37,7 @@ def _folder(job: RegisterImport) -> Path:
 
 def _save(upload, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
+    spreadsheets.save_upload(upload, path)
 
 
 def _upload_name(upload, default: str) -> str:
@@ -157,9 +156,15 @@ def confirm(job: RegisterImport) -> bool:
 
 
 def cancel(job: RegisterImport) -> bool:
-    """Drop a previewed job and its files; False if it is not waiting for confirmation."""
-    if job.status != Status.READY:
+    """Drop a previewed job and its files; False if it is not waiting for confirmation.
+
+    The status moves in one conditional update, as in `confirm`: a confirmation landing at
+    the same moment is never overwritten by the cancellation, nor the reverse."""
+    if not RegisterImport.objects.filter(pk=job.pk, status=Status.READY).update(
+        status=Status.CANCELLED, updated_at=timezone.now()
+    ):
         return False
+    job.refresh_from_db()
     _finish(job, Status.CANCELLED)
     return True
 

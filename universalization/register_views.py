@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import can, crumbs, get_unit_or_404
-from core.text import fold, nfc
+from core.text import fold
 from units.models import OrgUnit
 from units.tree import subtree_q
 
@@ -66,7 +66,7 @@ def _households(unit: OrgUnit, search: str):
 @login_required
 def register_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = _commune_or_404(request, code)
-    search = nfc(request.GET.get("q", "")).strip()[:100]
+    search = request.GET.get("q", "").strip()[:100]  # NFC already (core.normalise)
     page = Paginator(_households(unit, search), PAGE_SIZE).get_page(request.GET.get("page"))
     persons = Person.objects.filter(household__in=[h.pk for h in page]).order_by("code")
     by_household: dict[int, list[Person]] = {}
