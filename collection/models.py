@@ -102,6 +102,14 @@ class ReportingRound(models.Model):
     period = models.ForeignKey(
         "indicators.Period", verbose_name=_("period"), on_delete=models.PROTECT
     )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+    )
     opens_on = models.DateField(_("opens on"))
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=6, choices=Status, default=Status.OPEN)

@@ -25,6 +25,7 @@ from plans.models import (
     LegalReference,
     ObjectiveGroup,
     Plan,
+    PlanSection,
     PlanStatement,
     ResponsibilityClause,
     Target,
@@ -161,6 +162,17 @@ def build_indicators() -> SimpleNamespace:
     )
 
 
+SECTIONS_08 = [
+    ("purposes_requirements", "I"),
+    ("purposes", "1"),
+    ("requirements", "2"),
+    ("targets", "II"),
+    ("tasks", "III"),
+    ("budget", "IV"),
+    ("implementation", "V"),
+]
+
+
 def build_plan(tree: SimpleNamespace, ind: SimpleNamespace) -> SimpleNamespace:
     plan = Plan.objects.create(
         code="kh-a-2020",
@@ -194,8 +206,15 @@ def build_plan(tree: SimpleNamespace, ind: SimpleNamespace) -> SimpleNamespace:
     ]
     for order, (section, kind, text) in enumerate(statements):
         PlanStatement.objects.create(plan=plan, section=section, kind=kind, text=text, order=order)
-    g1 = ObjectiveGroup.objects.create(plan=plan, number="1", title="Xóa mù chữ", order=1)
-    g2 = ObjectiveGroup.objects.create(plan=plan, number="2", title="Tin học", order=2)
+    # Plan 08's layout: its section numbers are data.
+    for order, (key, number) in enumerate(SECTIONS_08):
+        PlanSection.objects.create(plan=plan, key=key, number=number, order=order)
+    g1 = ObjectiveGroup.objects.create(
+        plan=plan, section="II", number="1", title="Xóa mù chữ", order=1
+    )
+    g2 = ObjectiveGroup.objects.create(
+        plan=plan, section="II", number="2", title="Tin học", order=2
+    )
     literacy = Target.objects.create(
         plan=plan,
         group=g1,
@@ -233,8 +252,12 @@ def build_plan(tree: SimpleNamespace, ind: SimpleNamespace) -> SimpleNamespace:
         due_year=2020,
         order=3,
     )
-    tg1 = TaskGroup.objects.create(plan=plan, number="1", title="Nâng cao nhận thức", order=1)
-    tg2 = TaskGroup.objects.create(plan=plan, number="2", title="Học tập suốt đời", order=2)
+    tg1 = TaskGroup.objects.create(
+        plan=plan, section="III", number="1", title="Nâng cao nhận thức", order=1
+    )
+    tg2 = TaskGroup.objects.create(
+        plan=plan, section="III", number="2", title="Học tập suốt đời", order=2
+    )
     task_11 = Task.objects.create(group=tg1, code="1.1", text="Truyền thông", order=1)
     task_12 = Task.objects.create(
         group=tg1, code="1.2", text="Phong trào gia đình hiếu học", order=2
@@ -247,7 +270,7 @@ def build_plan(tree: SimpleNamespace, ind: SimpleNamespace) -> SimpleNamespace:
 
     def clause(number: str, heading: str, **party) -> ResponsibilityClause:
         return ResponsibilityClause.objects.create(
-            plan=plan, number=number, heading=heading, order=int(number), **party
+            plan=plan, section="V", number=number, heading=heading, order=int(number), **party
         )
 
     c_edu = clause("1", "Phòng Giáo dục và Đào tạo", unit=tree.education)

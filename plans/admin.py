@@ -11,9 +11,11 @@ from .models import (
     LegalReference,
     ObjectiveGroup,
     Plan,
+    PlanSection,
     PlanStatement,
     ResponsibilityClause,
     Target,
+    TargetMilestone,
     Task,
     TaskGroup,
 )
@@ -29,17 +31,31 @@ class BudgetSourceInline(admin.TabularInline):
     extra = 0
 
 
+class PlanSectionInline(admin.TabularInline):
+    model = PlanSection
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "title", "issued_on", "owner", "data_version"]
-    inlines = [LegalReferenceInline, BudgetSourceInline]
+    list_display = ["number", "kind", "title", "issued_on", "owner", "reading", "data_version"]
+    list_filter = ["kind", "reading", "headers_only"]
+    filter_horizontal = ["implements"]
+    inlines = [PlanSectionInline, LegalReferenceInline, BudgetSourceInline]
+
+
+class TargetMilestoneInline(admin.TabularInline):
+    model = TargetMilestone
+    extra = 0
 
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
-    list_display = ["clause", "code", "indicator", "comparator", "value", "scope", "due_year"]
-    list_filter = ["plan", "scope", "comparator"]
+    list_display = ["clause", "code", "indicator", "measure", "subject", "comparator", "value"]
+    list_filter = ["plan", "measure", "comparator", "reading"]
     search_fields = ["code", "text", "clause"]
+    raw_id_fields = ["parent_target", "part_of"]
+    inlines = [TargetMilestoneInline]
 
 
 class TaskInline(admin.TabularInline):

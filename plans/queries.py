@@ -1,5 +1,5 @@
 """Read paths of plans, scoped through core.access: which plans a user or unit sees, and
-section V (duties, parties, task groups) read in a few set-based queries."""
+their duties, parties and task groups read in a few set-based queries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from core.access import scope_roots, subtree_filter
-from plans.models import Duty, Plan, PlanStatement, ResponsibilityClause, Task, TaskGroup
+from plans.models import (
+    Duty,
+    Plan,
+    PlanSection,
+    PlanStatement,
+    ResponsibilityClause,
+    Task,
+    TaskGroup,
+)
 from plans.responsibility import DutyRow, involvements, responsibility_matrix
 from units.models import OrgUnit, UnitGroup
 from units.tree import ancestor_paths, subtree_q, with_predecessors
@@ -71,6 +79,28 @@ def plan_document(plan: Plan) -> dict:
         "task_groups": list(plan.task_groups.prefetch_related("tasks")),
         "budget_sources": list(plan.budget_sources.all()),
         "clauses": list(clauses),
+    }
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading as the plan words it: its number (may be blank) and title; `held`
+    says the plan lists the section, so a page shows it even when it is empty."""
+
+    number: str
+    title: str
+    held: bool
+
+
+def section_headings(plan: Plan) -> dict[str, Heading]:
+    """Every kind of section, by key: the plan's own number and title, else no number and
+    the kind's name."""
+    held = {s.key: s for s in plan.sections.all()}
+    return {
+        key: Heading(held[key].number, held[key].heading, True)
+        if key in held
+        else Heading("", str(label), False)
+        for key, label in PlanSection.Key.choices
     }
 
 
@@ -163,7 +193,7 @@ def matrix(plan: Plan):
 
 
 def find_party(resp: Responsibilities, code: str) -> Party:
-    """The body or group with this code, if the plan's section V names it; otherwise 404."""
+    """The body or group with this code, if one of the plan's clauses names it; otherwise 404."""
     for key in (f"unit:{code}", f"group:{code}"):
         if key in resp.parties:
             return resp.parties[key]

@@ -30,11 +30,12 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         by_kind.setdefault(statement.kind, []).append(statement)
     aims = by_kind.get(PlanStatement.Kind.AIM, [])
     for group in doc["objective_groups"]:
-        group.aims = [a for a in aims if a.section == f"II.{group.number}"]
+        group.aims = [a for a in aims if a.section == group.full_number]
     grouped = {a.pk for g in doc["objective_groups"] for a in g.aims}
     implements = LegalReference.Relation.IMPLEMENTS
     context = doc | {
         "plan": plan,
+        "headings": queries.section_headings(plan),
         "bases": [r for r in doc["references"] if r.relation != implements],
         "implements": [r for r in doc["references"] if r.relation == implements],
         "purposes": by_kind.get(PlanStatement.Kind.PURPOSE, []),

@@ -143,8 +143,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def units() -> OrgUnit:
-    """The district, the bodies of section V and its three groups; nothing more."""
-    city = OrgUnit.objects.add_root({"code": "31", "name": "Thành phố Hải Phòng"})
+    """The country, the city, the district, the bodies its plan names and its three groups."""
+    country = OrgUnit.objects.add_root({"code": "VN", "name": "Việt Nam"})
+    city = OrgUnit.objects.add_child(country, {"code": "31", "name": "Thành phố Hải Phòng"})
     district = OrgUnit.objects.add_child(city, {"code": "317", "name": "Huyện Cát Hải"})
     for code, kind in BODIES.items():
         parent = OrgUnit.objects.get(pk=district.pk)
@@ -160,7 +161,14 @@ def catalog() -> None:
 
 
 @pytest.fixture
-def plan(units, catalog) -> Plan:
+def above(units) -> None:
+    """The plans above plan 08, held by their headers: QĐ 89 and the city's KH 300."""
+    for name in ("89-QD-TTg-2013.yaml", "300-KH-UBND-2019-hai-phong.yaml"):
+        load_plan_file(PLAN_FILE.parent / name)
+
+
+@pytest.fixture
+def plan(units, catalog, above) -> Plan:
     return load_plan_file(PLAN_FILE).plan
 
 
@@ -422,19 +430,19 @@ MALFORMED = {
         'place: "Cát Hải"\n',
         'place: "Cát Hải"\nplace: "Cát Bà"\n',
         'place: "Cát Bà"',
-        "khóa 'place' bị lặp (đã có ở dòng 14)",
+        "khóa 'place' bị lặp (đã có ở dòng 15)",
     ),
     "unknown-task-in-duty": (
         'tasks: ["III.4.3"]',
         'tasks: ["III.4.9"]',
         'tasks: ["III.4.9"]',
-        "nhiệm vụ 'III.4.9' không có trong mục III của kế hoạch",
+        "nhiệm vụ 'III.4.9' không có trong các nhiệm vụ của kế hoạch",
     ),
     "unknown-target-in-duty": (
         "targets: [rural-workers-clc]",
         "targets: [rural-workers]",
         "targets: [rural-workers]",
-        "chỉ tiêu 'rural-workers' không có trong mục II của kế hoạch",
+        "chỉ tiêu 'rural-workers' không có trong các chỉ tiêu của kế hoạch",
     ),
     "duplicate-target-code": (
         "      - code: lit-15-35\n",
@@ -466,15 +474,15 @@ def test_a_malformed_file_is_refused_with_its_line_and_leaves_the_database_uncha
     assert snapshot() == before
 
 
-def test_a_malformed_file_writes_nothing_into_an_empty_database(units, catalog, tmp_path):
+def test_a_malformed_file_writes_nothing_into_an_empty_database(units, catalog, above, tmp_path):
     path, _ = variant(tmp_path, 'unit: "317-KTHT"', 'unit: "317-KHCN"')
     with pytest.raises(DataFileError):
         load_plan_file(path)
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(code="08-KH-BCD-2020-cat-hai").exists()
     assert Target.objects.count() == 0
 
 
-def test_a_unit_that_did_not_exist_on_the_issue_date_is_refused(units, catalog):
+def test_a_unit_that_did_not_exist_on_the_issue_date_is_refused(units, catalog, above):
     OrgUnit.objects.filter(code="317-NV").update(valid_from=datetime.date(2021, 1, 1))
     with pytest.raises(DataFileError) as caught:
         load_plan_file(PLAN_FILE)
@@ -483,25 +491,25 @@ def test_a_unit_that_did_not_exist_on_the_issue_date_is_refused(units, catalog):
     )
 
 
-def test_the_command_loads_the_plan_and_reports_counts(units, catalog):
+def test_the_command_loads_the_plan_and_reports_counts(units, catalog, above):
     out = StringIO()
     call_command("load_plan", str(PLAN_FILE), stdout=out)
     assert "25 chỉ tiêu" in out.getvalue()
     assert "55 nhiệm vụ được giao" in out.getvalue()
 
 
-def test_the_command_prints_file_and_line_and_exits_non_zero(units, catalog, tmp_path):
+def test_the_command_prints_file_and_line_and_exits_non_zero(units, catalog, above, tmp_path):
     path, text = variant(tmp_path, 'unit: "317-KTHT"', 'unit: "317-KHCN"')
     err = StringIO()
     with pytest.raises(CommandError, match="không ghi gì vào cơ sở dữ liệu"):
         call_command("load_plan", str(path), stderr=err)
     line = line_of(text, 'unit: "317-KHCN"')
     assert f"{path}:{line}: không có đơn vị mã '317-KHCN'" in err.getvalue()
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(code="08-KH-BCD-2020-cat-hai").exists()
 
 
-def test_the_command_can_check_a_file_without_writing(units, catalog):
+def test_the_command_can_check_a_file_without_writing(units, catalog, above):
     out = StringIO()
     call_command("load_plan", str(PLAN_FILE), "--check", stdout=out)
     assert "hợp lệ" in out.getvalue()
-    assert Plan.objects.count() == 0
+    assert not Plan.objects.filter(code="08-KH-BCD-2020-cat-hai").exists()

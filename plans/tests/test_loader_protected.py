@@ -16,7 +16,15 @@ from core.datafile import DataFileError
 from indicators.models import Period
 from plans.loader import load_plan_file
 from plans.models import Duty, Plan, Target
-from plans.tests.test_loader import TEXT, catalog, line_of, plan, snapshot, units  # noqa: F401
+from plans.tests.test_loader import (  # noqa: F401
+    TEXT,
+    above,
+    catalog,
+    line_of,
+    plan,
+    snapshot,
+    units,
+)
 from units.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
