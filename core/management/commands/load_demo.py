@@ -26,7 +26,15 @@ from plans.models import Target
 from units.models import Membership, OrgUnit
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "cat-hai-demo.yaml"
-LOADERS = (("load_units", "units"), ("load_indicators", "indicators"), ("load_plan", "plan"))
+# The plans above the demo's plan (it names them) load before it, top down; plans of other
+# cycles after it, so the demo plan's rows keep their ids.
+LOADERS = (
+    ("load_units", "units"),
+    ("load_indicators", "indicators"),
+    ("load_plan", "plans_above"),
+    ("load_plan", "plan"),
+    ("load_plan", "plans_beside"),
+)
 # In both languages, like the settings' refusal: it is read by whoever runs the server.
 DEMO_REFUSED = (
     "Không nạp dữ liệu minh họa: DEBUG và XHHT_DEMO đều tắt, tức là máy chủ thật. Bản minh họa "
@@ -88,8 +96,10 @@ class Command(BaseCommand):
 
     def _load(self, spec: Mapping, verbosity: int) -> dict[str, int]:
         for command, key in LOADERS:
-            file = Path(settings.BASE_DIR) / spec["files"][key]
-            call_command(command, str(file), stdout=self.stdout, verbosity=verbosity)
+            names = spec["files"].get(key, [])
+            for name in [names] if isinstance(names, str) else names:
+                file = Path(settings.BASE_DIR) / name
+                call_command(command, str(file), stdout=self.stdout, verbosity=verbosity)
         used = set(
             Target.objects.filter(plan__code=spec["plan"]).values_list("indicator__code", flat=True)
         )
