@@ -74,7 +74,9 @@ def plan_document(plan: Plan) -> dict:
         "references": list(plan.references.all()),
         "statements": statements,
         "objective_groups": list(
-            plan.objective_groups.prefetch_related("targets__indicator").all()
+            plan.objective_groups.prefetch_related(
+                "targets__indicator", "targets__milestones"
+            ).all()
         ),
         "task_groups": list(plan.task_groups.prefetch_related("tasks")),
         "budget_sources": list(plan.budget_sources.all()),

@@ -6,19 +6,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 # What a target may count besides a level of the unit tree (whose codes are data in
 # units): kinds of institutions and groups of persons.
 SUBJECT_KINDS = {
-    "clc": "community learning centres",
-    "university": "universities",
-    "education_institution": "education institutions",
-    "persons_15_plus": "persons aged 15 and over",
-    "persons_15_35": "persons aged 15 to 35",
-    "persons_15_60": "persons aged 15 to 60",
-    "working_age_persons": "persons of working age",
-    "newly_literate": "newly literate persons",
-    "citizens": "citizens",
+    "clc": _("community learning centres"),
+    "university": _("universities"),
+    "education_institution": _("education institutions"),
+    "persons_15_plus": _("persons aged 15 and over"),
+    "persons_15_35": _("persons aged 15 to 35"),
+    "persons_15_60": _("persons aged 15 to 60"),
+    "working_age_persons": _("persons of working age"),
+    "newly_literate": _("newly literate persons"),
+    "citizens": _("citizens"),
 }
+# How the pages name the units of the levels targets count today; another level shows its
+# code until it is named here.
+LEVEL_SUBJECTS = {
+    "province": _("provinces"),
+    "district": _("districts"),
+    "commune": _("communes"),
+}
+
+
+def subject_label(subject: str) -> str:
+    return str(SUBJECT_KINDS.get(subject) or LEVEL_SUBJECTS.get(subject) or subject)
 
 
 def decimal(value: float | int | None) -> Decimal | None:

@@ -202,3 +202,13 @@ def test_milestones_out_of_order_are_refused(tree, tmp_path):
     with pytest.raises(DataFileError) as caught:
         load_plan_file(path)
     assert [e.message for e in caught.value.errors] == ["các mốc phải xếp theo năm"]
+
+
+def test_the_page_of_1373_lists_each_milestone_and_says_d2_is_void(tree, client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    html = client.get("/plans/1373-QD-TTg-2021/").content.decode()
+    assert "2025: 70% tỉnh, thành phố: ≥ 2" in html and "2030: 90% tỉnh, thành phố: ≥ 2" in html
+    assert "2030: 100% tỉnh, thành phố: ≥ 1 (phấn đấu)" in html
+    assert "2025: ≥ 50%" in html
+    assert "hết đối tượng từ 01/07/2025" in html
