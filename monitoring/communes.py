@@ -1,4 +1,5 @@
-"""The communes of a unit, year by year: their own figures, or counts of those meeting a level."""
+"""The units of one level under a unit (communes by default; provinces, districts for a
+national share), year by year: their own figures, or counts of those meeting a level."""
 
 from __future__ import annotations
 
@@ -51,7 +52,11 @@ class CommuneFigures:
 
 
 def commune_figures(
-    unit: OrgUnit, years: Sequence[int], element_ids: set[int], overlay: Overlay | None = None
+    unit: OrgUnit,
+    years: Sequence[int],
+    element_ids: set[int],
+    overlay: Overlay | None = None,
+    level: str = COMMUNE_LEVEL,
 ) -> CommuneFigures:
     """The commune-level units standing for or inside `unit` at the end of each year (with
     an overlay, their sums include the pending values).
@@ -63,7 +68,7 @@ def commune_figures(
     if not all_roots:
         return CommuneFigures({year: [] for year in years}, {})
     candidates = list(
-        OrgUnit.objects.filter(subtree_filter(all_roots), level__code=COMMUNE_LEVEL)
+        OrgUnit.objects.filter(subtree_filter(all_roots), level__code=level)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(max(years))))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=year_end(min(years))))
         .select_related("level")
@@ -115,7 +120,7 @@ def _part_q(part: Part) -> Q:
 
 
 def commune_counts(
-    unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]
+    unit: OrgUnit, years: Sequence[int], targets: Sequence[Target], level: str = COMMUNE_LEVEL
 ) -> dict[tuple[int, int], CommuneCount]:
     """(target id, year) → communes meeting the target, counted, and with a figure.
 
@@ -124,7 +129,7 @@ def commune_counts(
     """
     counts: dict[tuple[int, int], CommuneCount] = {}
     for roots, group_years in year_groups(unit, years):
-        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
+        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=level)
         counted = communes.aggregate(
             **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
         )
@@ -141,7 +146,7 @@ def commune_counts(
         rows = {
             row.pop("period__year"): row
             for row in values_in(roots, elements_behind(targets), group_years)
-            .filter(alive, unit__level__code=COMMUNE_LEVEL)
+            .filter(alive, unit__level__code=level)
             .order_by()
             .values("period__year")
             .annotate(**annotations)

@@ -6,7 +6,8 @@ never compared against a rounded figure (exactly 99 % is not "above 99 %").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -19,6 +20,7 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     NO_DATA = "no_data"
+    VOID = "void"  # the target has nothing left to count (its units were abolished)
 
 
 class Comparator(StrEnum):
@@ -129,3 +131,47 @@ def count_communes(rule: Rule, values: Mapping[object, Fraction | None]) -> Comm
 def share_rule(rule: Rule, required_share: Decimal) -> Rule:
     """The rule on the share of communes: at least `required_share` % must meet `rule`."""
     return Rule(comparator=Comparator.GTE, value=required_share, due_year=rule.due_year)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """What a target asks by one year: the figure, or for a share of units the share (%)."""
+
+    year: int
+    value: Decimal | None
+    value_max: Decimal | None = None
+
+
+def milestone_in_force(milestones: Sequence[Milestone], year: int) -> Milestone | None:
+    """The milestone that judges `year`: the first due in or after it, else the last."""
+    ordered = sorted(milestones, key=lambda m: m.year)
+    return next((m for m in ordered if m.year >= year), ordered[-1] if ordered else None)
+
+
+def rule_for_year(
+    comparator: str,
+    milestones: Sequence[Milestone],
+    year: int,
+    *,
+    condition: tuple[Decimal | None, Decimal | None] | None = None,
+) -> tuple[Rule, Decimal | None] | None:
+    """The rule in force for `year` and, for a share of units, the share it asks.
+
+    A share of units passes `condition` (the value each unit must reach, and its upper bound
+    for parity): the rule is then the condition each unit is held to, due by the milestone's
+    year, and the second item is the milestone's share. None without any milestone.
+    """
+    milestone = milestone_in_force(milestones, year)
+    if milestone is None:
+        return None
+    if condition is not None:
+        value, value_max = condition
+        rule = Rule(Comparator(comparator), value, milestone.year, value_max)
+        return rule, milestone.value
+    rule = Rule(Comparator(comparator), milestone.value, milestone.year, milestone.value_max)
+    return rule, None
+
+
+def is_void(void_from: datetime.date | None, period_end: datetime.date) -> bool:
+    """A target void from a day has nothing to count in a period ending on or after it."""
+    return void_from is not None and period_end >= void_from

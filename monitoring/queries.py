@@ -46,10 +46,13 @@ from .communes import (
 from .evaluation import (
     CommuneCount,
     Comparator,
+    Milestone,
     Rule,
     Status,
     count_communes,
     evaluate,
+    is_void,
+    rule_for_year,
     share_rule,
 )
 
@@ -59,6 +62,7 @@ STATUS_LABELS = {
     Status.ON_TRACK: _("On track"),
     Status.AT_RISK: _("At risk"),
     Status.NO_DATA: _("No data"),
+    Status.VOID: _("Void"),
 }
 
 
@@ -73,6 +77,11 @@ def coverage_text(coverage: Coverage) -> str:
 def status_text(row: Evaluated) -> str:
     """The status in words, never bare on partial coverage: "Đạt — 2/12 đơn vị báo cáo"."""
     label = str(STATUS_LABELS.get(Status(row.status), row.status))
+    if row.status == Status.VOID:
+        return _("Void since %(day)s: %(reason)s") % {
+            "day": f"{row.target.void_from:%d/%m/%Y}",
+            "reason": row.target.void_reason,
+        }
     if row.partial:
         return f"{label} — {coverage_text(row.coverage)}"
     return label
@@ -93,6 +102,8 @@ class Evaluated:
     provisional: bool = False  # values awaiting approval enter this year's figure
     # How many of the units expected to report for this year's figure did (None: not known)
     coverage: Coverage | None = None
+    # The year of the milestone that judged this year (the target's due year for plan 08's)
+    milestone_year: int | None = None
 
     @property
     def partial(self) -> bool:
@@ -100,13 +111,36 @@ class Evaluated:
         return self.coverage is not None and self.coverage.partial
 
 
-def target_rule(target: Target) -> Rule:
-    return Rule(
-        comparator=Comparator(target.comparator),
-        value=target.value,
-        value_max=target.value_max,
-        due_year=target.due_year,
-    )
+def target_rule(target: Target, year: int | None = None) -> Rule:
+    """The rule a figure is held to in `year` (for a share of units: what each unit must
+    reach); without a year or milestones, the target's last milestone as plan 08 wrote it."""
+    return rule_in_force(target, year)[0]
+
+
+def rule_in_force(target: Target, year: int | None) -> tuple[Rule, Decimal]:
+    """(rule, share of units required in %) for `year`, from the milestone in force: the
+    first due in or after the year, else the last (milestones are prefetched by
+    plan_targets). The share is 100 for a target on one unit's figure."""
+    milestones = [Milestone(m.year, m.value, m.value_max) for m in target.milestones.all()]
+    share = share_level(target) is not None
+    condition = (target.value, target.value_max) if share else None
+    found = rule_for_year(target.comparator, milestones, year or 0, condition=condition)
+    if year is None or found is None:
+        legacy = Rule(Comparator(target.comparator), target.value, target.due_year,
+                      target.value_max)  # fmt: skip
+        return legacy, target.commune_share
+    rule, required = found
+    return rule, required if required is not None else Decimal(100)
+
+
+def share_level(target: Target) -> str | None:
+    """The level whose units a share-of-units target counts (communes for plan 08's "every
+    commune"), or None for a target on the unit's own figure."""
+    if target.scope == Target.Scope.EVERY_COMMUNE:
+        return target.subject or COMMUNE_LEVEL
+    if target.measure == Target.Measure.SHARE_OF_UNITS and target.subject:
+        return target.subject
+    return None
 
 
 def to_decimal(value: Fraction | None, places: int = 6) -> Decimal | None:
@@ -154,7 +188,19 @@ def _evaluated(
         trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
         provisional=provisional,
         coverage=coverage,
+        milestone_year=rule_in_force(target, year)[0].due_year,
     )
+
+
+def _void(target: Target, unit: OrgUnit, year: int) -> Evaluated:
+    """A target with nothing left to count: no figure, never a 0%."""
+    return Evaluated(target=target, unit=unit, year=year, value=None, num=None, den=None,
+                     status=str(Status.VOID), trend=(),
+                     milestone_year=rule_in_force(target, year)[0].due_year)  # fmt: skip
+
+
+def _is_void(target: Target, year: int) -> bool:
+    return is_void(target.void_from, year_end(year))
 
 
 def _unit_scope(
@@ -169,7 +215,7 @@ def _unit_scope(
     """The target on the unit's own sums; the trend covers every period up to `year`."""
     spec = indicator_spec(target.indicator)
     figures = {y: figure(spec, totals, y) for y in years}
-    status = evaluate(target_rule(target), values_only(figures), year)
+    status = evaluate(target_rule(target, year), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status, overlay, coverage)
 
 
@@ -179,7 +225,8 @@ def _count_figure(counted: CommuneCount) -> Figure:
 
 # Comparators SQL can apply to a commune's own level value, exactly (decimals, no rounding).
 class _Communes:
-    """What every-commune targets need for one unit, computed once and only when asked."""
+    """What share-of-units targets of one level need for one unit (every commune, a share
+    of provinces), computed once and only when asked."""
 
     def __init__(
         self,
@@ -187,12 +234,15 @@ class _Communes:
         years: Sequence[int],
         targets: Sequence[Target],
         overlay: Overlay | None = None,
+        level: str = COMMUNE_LEVEL,
     ) -> None:
         self.unit, self.years, self.targets, self.overlay = unit, years, targets, overlay
+        self.level = level
 
     @cached_property
     def figures(self) -> CommuneFigures:
-        return commune_figures(self.unit, self.years, elements_behind(self.targets), self.overlay)
+        elements = elements_behind(self.targets)
+        return commune_figures(self.unit, self.years, elements, self.overlay, self.level)
 
     def counted_in_sql(self, target: Target) -> bool:
         # Pending values are not in the database's counts: provisional figures count in Python.
@@ -200,14 +250,15 @@ class _Communes:
 
     @cached_property
     def counts(self) -> dict[tuple[int, int], CommuneCount]:
-        return commune_counts(
-            self.unit, self.years, [t for t in self.targets if self.counted_in_sql(t)]
-        )
+        in_sql = [t for t in self.targets if self.counted_in_sql(t)]
+        return commune_counts(self.unit, self.years, in_sql, self.level)
 
 
 def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes) -> Evaluated:
-    rule = target_rule(target)
-    if _is_commune(unit) and unit.is_valid_on(year_end(year)):
+    """A share of the units of one level under `unit` meeting the target's condition, held
+    to the share of the milestone in force (communes for plan 08's "every commune")."""
+    rule, required = rule_in_force(target, year)
+    if _is_of_level(unit, communes.level) and unit.is_valid_on(year_end(year)):
         # A commune's own dashboard judges the commune itself, not a share of one. (A
         # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
@@ -222,7 +273,7 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         counts = {y: count_communes(rule, values) for y, values in values_by_year.items()}
     figures = {y: _count_figure(c) for y, c in counts.items()}
-    status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+    status = evaluate(share_rule(rule, required), values_only(figures), year)
     return _evaluated(target, unit, year, figures, status, communes.overlay,
                       _communes_coverage(counts.get(year)))  # fmt: skip
 
@@ -245,7 +296,11 @@ def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
 
 def plan_targets(plan: Plan) -> list[Target]:
     """The plan's targets in its order, with what evaluating and grouping them reads."""
-    return list(plan.targets.select_related("indicator", "group").order_by("order"))
+    return list(
+        plan.targets.select_related("indicator", "group")
+        .prefetch_related("milestones")
+        .order_by("order")
+    )
 
 
 def evaluate_targets(
@@ -254,14 +309,18 @@ def evaluate_targets(
     """The targets for one unit and year: one set of sums for all of them. With an overlay
     (see provisional_overlay), the figures are provisional: pending values are included."""
     years = years_up_to(year)
-    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
-    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
+    live = [t for t in targets if not _is_void(t, year)]
+    unit_targets = [t for t in live if share_level(t) is None]
+    by_level: dict[str, list[Target]] = defaultdict(list)
+    for t in live:
+        if share_level(t) is not None:
+            by_level[share_level(t)].append(t)
     totals = (
         unit_totals(unit, years, elements_behind(unit_targets), overlay)
         if unit_targets
         else Totals()
     )
-    communes = _Communes(unit, years, commune_targets, overlay)
+    shares = {lv: _Communes(unit, years, ts, overlay, lv) for lv, ts in by_level.items()}
     roots = roots_for_year(unit, year)
     expected = (
         expectations(roots, year, elements_behind(unit_targets), overlay)
@@ -269,8 +328,10 @@ def evaluate_targets(
         else Expectations()
     )
     return [
-        _every_commune(t, unit, year, communes)
-        if t.scope == Target.Scope.EVERY_COMMUNE
+        _void(t, unit, year)
+        if _is_void(t, year)
+        else _every_commune(t, unit, year, shares[share_level(t)])
+        if share_level(t) is not None
         else _unit_scope(t, unit, year, totals, years, overlay,
                          expected.coverage(roots, indicator_spec(t.indicator).element_ids))
         for t in targets
@@ -321,8 +382,12 @@ def breakdown_targets(
     """
     years = years_up_to(year)
     children = children_in(unit, year)
-    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
-    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
+    live = [t for t in targets if not _is_void(t, year)]
+    unit_targets = [t for t in live if share_level(t) is None]
+    by_level: dict[str, list[Target]] = defaultdict(list)
+    for t in live:
+        if share_level(t) is not None:
+            by_level[share_level(t)].append(t)
     per_child, expected = {}, Expectations()
     if unit_targets:
         within = roots_for_year(unit, year)
@@ -330,18 +395,20 @@ def breakdown_targets(
             children, years, elements_behind(unit_targets), within=within, overlay=overlay
         )
         expected = expectations(within, year, elements_behind(unit_targets), overlay)
-    communes = (
-        commune_figures(unit, years, elements_behind(commune_targets), overlay)
-        if commune_targets
-        else None
-    )
+    levels = {
+        lv: commune_figures(unit, years, elements_behind(ts), overlay, lv)
+        for lv, ts in by_level.items()
+    }
     inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
     results = {}
     for target in targets:
         spec = indicator_spec(target.indicator)
-        if target.scope == Target.Scope.EVERY_COMMUNE:
+        if _is_void(target, year):
+            results[target.pk] = []
+        elif share_level(target) is not None:
+            level = share_level(target)
             results[target.pk] = _every_commune_breakdown(
-                target, year, children, communes.values(spec), inside
+                target, year, children, levels[level].values(spec), inside, level
             )
         else:
             results[target.pk] = [
@@ -354,10 +421,10 @@ def breakdown_targets(
 
 
 def _every_commune_breakdown(
-    target, year, children, values_by_year, overlays: dict[int, Overlay]
+    target, year, children, values_by_year, overlays: dict[int, Overlay], level=COMMUNE_LEVEL
 ) -> list[Evaluated]:
-    """Each commune judged on its own value; each larger child by its share of communes."""
-    rule = target_rule(target)
+    """Each unit of the level judged on its own value; each larger child by its share."""
+    rule, required = rule_in_force(target, year)
     child_by_path = {c.path: c for c in children}
     inside: dict[OrgUnit, dict[int, dict]] = defaultdict(lambda: {y: {} for y in values_by_year})
     for y, values in values_by_year.items():
@@ -371,22 +438,22 @@ def _every_commune_breakdown(
         by_year = inside.get(child)
         if not by_year or all(v is None for vals in by_year.values() for v in vals.values()):
             continue
-        if _is_commune(child):
+        if _is_of_level(child, level):
             figures = {y: _own_figure(vals.get(child)) for y, vals in by_year.items()}
             status = evaluate(rule, values_only(figures), year)
             coverage = _own_coverage(figures.get(year))
         else:
             counts = {y: count_communes(rule, vals) for y, vals in by_year.items()}
             figures = {y: _count_figure(c) for y, c in counts.items()}
-            status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+            status = evaluate(share_rule(rule, required), values_only(figures), year)
             coverage = _communes_coverage(counts.get(year))
         results.append(_evaluated(target, child, year, figures, status, overlays.get(child.pk),
                                   coverage))  # fmt: skip
     return results
 
 
-def _is_commune(unit: OrgUnit) -> bool:
-    return unit.level_id is not None and unit.level.code == COMMUNE_LEVEL
+def _is_of_level(unit: OrgUnit, level: str) -> bool:
+    return unit.level_id is not None and unit.level.code == level
 
 
 def _own_figure(value: Fraction | None) -> Figure:

@@ -17,6 +17,7 @@ from indicators.models import DataValue, Disaggregation
 from indicators.provisional import Overlay
 from indicators.sums import roots_for_year
 from monitoring import exports
+from monitoring.evaluation import Status
 from monitoring.queries import (
     STATUS_LABELS,
     Evaluated,
@@ -62,6 +63,7 @@ def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
     """A target of a plan that applies to the unit."""
     target = (
         Target.objects.select_related("indicator", "group", "plan")
+        .prefetch_related("milestones")
         .filter(pk=target_id, plan__in=plans_for_unit(unit))
         .first()
     )
@@ -133,8 +135,11 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "years": _year_choices(years, plan, year),
         "groups": _by_group(rows, provisional),
         **pending,
+        # "Void" is listed only when a target is: plans without void targets read as before.
         "counts": [
-            (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
+            (status, label, counts.get(status, 0))
+            for status, label in STATUS_LABELS.items()
+            if status != Status.VOID or counts.get(status)
         ],
         "total": len(rows),
         "partial": sum(1 for row in rows if row.partial),

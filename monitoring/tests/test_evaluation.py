@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,12 +13,16 @@ from hypothesis import strategies as st
 from indicators.aggregate import parity_index, ratio
 from monitoring.evaluation import (
     Comparator,
+    Milestone,
     Rule,
     Status,
     compare,
     count_communes,
     evaluate,
+    is_void,
+    milestone_in_force,
     project,
+    rule_for_year,
     share_rule,
 )
 
@@ -185,3 +190,69 @@ def test_swapping_the_sexes_inverts_the_parity_index(a, b, c, d):
 def test_before_the_due_year_the_status_is_never_met_or_not_met(series, year):
     status = evaluate(rule("gte", "90", due=2021), series, year)
     assert status in {Status.ON_TRACK, Status.AT_RISK, Status.NO_DATA}
+
+
+# --- milestones and void targets ---------------------------------------------------------
+
+MILESTONES = [Milestone(2025, Decimal(70)), Milestone(2030, Decimal(90))]
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"), [(2021, 2025), (2025, 2025), (2026, 2030), (2030, 2030), (2031, 2030)]
+)
+def test_the_milestone_in_force_is_the_first_due_in_or_after_the_year_else_the_last(year, expected):
+    assert milestone_in_force(MILESTONES, year).year == expected
+    assert milestone_in_force(list(reversed(MILESTONES)), year).year == expected
+
+
+def test_no_milestone_gives_no_rule():
+    assert milestone_in_force([], 2025) is None
+    assert rule_for_year("gte", [], 2025) is None
+
+
+def test_a_share_of_units_holds_each_unit_to_the_condition_and_asks_the_milestones_share():
+    rule, share = rule_for_year("gte", MILESTONES, 2026, condition=(Decimal(2), None))
+    assert rule == Rule(Comparator.GTE, Decimal(2), 2030)
+    assert share == Decimal(90)
+
+
+def test_a_rate_is_held_to_the_value_of_the_milestone_in_force():
+    rule, share = rule_for_year("gt", MILESTONES, 2024)
+    assert (rule, share) == (Rule(Comparator.GT, Decimal(70), 2025), None)
+
+
+@pytest.mark.parametrize(("met", "status"), [(6, Status.NOT_MET), (7, Status.MET)])
+def test_seven_of_ten_provinces_at_level_2_meets_70_percent_and_six_does_not(met, status):
+    """The edge of a share: exactly 70 % meets "70 %" (at least), 60 % does not."""
+    rule, share = rule_for_year("gte", MILESTONES, 2025, condition=(Decimal(2), None))
+    levels = {f"p{i}": Fraction(2 if i < met else 1) for i in range(10)}
+    counted = count_communes(rule, levels)
+    assert (counted.met, counted.counted, counted.share) == (met, 10, Fraction(met * 10))
+    assert evaluate(share_rule(rule, share), {2025: counted.share}, 2025) == status
+
+
+def test_a_level_just_below_the_condition_does_not_count():
+    rule, _share = rule_for_year("gte", MILESTONES, 2025, condition=(Decimal(2), None))
+    counted = count_communes(rule, {"p": Fraction(199, 100)})
+    assert counted.met == 0 and counted.with_data == 1
+
+
+def test_no_province_with_a_figure_gives_no_share_rather_than_zero():
+    rule, share = rule_for_year("gte", MILESTONES, 2025, condition=(Decimal(2), None))
+    counted = count_communes(rule, {"p1": None, "p2": None})
+    assert counted.share is None
+    assert evaluate(share_rule(rule, share), {2025: counted.share}, 2025) == Status.NO_DATA
+
+
+@pytest.mark.parametrize(
+    ("period_end", "void"),
+    [
+        (datetime.date(2024, 12, 31), False),
+        (datetime.date(2025, 6, 30), False),
+        (datetime.date(2025, 7, 1), True),
+        (datetime.date(2025, 12, 31), True),
+    ],
+)
+def test_a_target_is_void_in_every_period_ending_on_or_after_its_void_date(period_end, void):
+    assert is_void(datetime.date(2025, 7, 1), period_end) is void
+    assert is_void(None, period_end) is False
