@@ -17,6 +17,7 @@ from plans.models import (
     PlanStatement,
     ResponsibilityClause,
     Target,
+    TargetMilestone,
     Task,
     TaskGroup,
 )
@@ -85,7 +86,15 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    owner = code_of(help_text="Code of the unit that owns the plan")
+    owner = code_of(help_text="Code of the unit that issued the plan (the same as issuer_unit)")
+    issuer_unit = code_of(source="owner", help_text="Code of the unit that issued the plan")
+    implements = code_of(
+        many=True, help_text="Codes of the plans this plan implements (the plan tree)"
+    )
+    kind = serializers.CharField(
+        read_only=True,
+        help_text="scheme (Đề án), programme, plan, directive, resolution or decision",
+    )
 
     class Meta:
         model = Plan
@@ -93,13 +102,18 @@ class PlanSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "number",
+            "kind",
             "title",
             "issued_on",
             "issuer",
             "place",
             "owner",
+            "issuer_unit",
+            "implements",
             "start_year",
             "end_year",
+            "headers_only",
+            "reading",
         ]
 
 
@@ -211,10 +225,31 @@ class PlanDetailSerializer(PlanSerializer):
 # --- targets and their evaluation -------------------------------------------------------
 
 
-class TargetSerializer(serializers.ModelSerializer):
-    indicator = code_of()
-    value = number(allow_null=True)
+class MilestoneSerializer(serializers.ModelSerializer):
+    value = number(
+        allow_null=True,
+        help_text="The figure to reach by the year; for a share of units, the share (%)",
+    )
     value_max = number(allow_null=True)
+
+    class Meta:
+        model = TargetMilestone
+        fields = ["year", "value", "value_max", "aspirational"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    indicator = code_of(allow_null=True)
+    value = number(
+        allow_null=True,
+        help_text="The last milestone's value; for a share of units, the value each unit must "
+        "reach",
+    )
+    value_max = number(allow_null=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    subject = serializers.SerializerMethodField(
+        help_text="The unit level (province, district, commune) or the kind (clc, "
+        "persons_15_plus, …) the target counts; null for one unit's own figure"
+    )
 
     class Meta:
         model = Target
@@ -225,13 +260,26 @@ class TargetSerializer(serializers.ModelSerializer):
             "code",
             "text",
             "indicator",
+            "measure",
+            "subject",
             "comparator",
             "value",
             "value_max",
             "scope",
             "population_group",
             "due_year",
+            "milestones",
+            "parent_target",
+            "parent_relation",
+            "part_of",
+            "void_from",
+            "void_reason",
+            "reading",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_subject(self, target: Target) -> str | None:
+        return target.subject or None
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -252,6 +300,12 @@ class EvaluationSerializer(serializers.Serializer):
     num = number(allow_null=True, help_text="Numerator (for every-commune targets: communes met)")
     den = number(allow_null=True, help_text="Denominator (for every-commune targets: counted)")
     status = serializers.ChoiceField(choices=[s.value for s in Status], read_only=True)
+    milestone_year = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The year of the target's milestone that judged this year: the first due "
+        "in or after it, else the last",
+    )
     provisional = serializers.BooleanField(
         read_only=True,
         help_text="Whether figures submitted but not yet approved enter this figure "

@@ -150,7 +150,11 @@ class PlanViewSet(Scoped, viewsets.ReadOnlyModelViewSet):
         return serializers.PlanSerializer
 
     def rows(self) -> QuerySet[Plan]:
-        return plans_visible_to(self.request.user).order_by("-issued_on", "number", "pk")
+        return (
+            plans_visible_to(self.request.user)
+            .prefetch_related("implements")
+            .order_by("-issued_on", "number", "pk")
+        )
 
     def get_object(self) -> Plan:
         plan = super().get_object()
@@ -171,7 +175,11 @@ class TargetList(Scoped, generics.ListAPIView):
     def rows(self) -> QuerySet[Target]:
         plan_id = filters.as_int("plan", filters.require(self.request, "plan")["plan"])
         plan = visible_plan_or_404(self.request.user, plan_id)
-        return plan.targets.select_related("indicator").order_by("order", "pk")
+        return (
+            plan.targets.select_related("indicator")
+            .prefetch_related("milestones")
+            .order_by("order", "pk")
+        )
 
 
 @extend_schema(
@@ -206,7 +214,11 @@ class EvaluationList(Scoped, generics.ListAPIView):
         unit = get_unit_or_404(self.request.user, params["unit"])
         if not plans_for_unit(unit).filter(pk=plan.pk).exists():
             raise ValidationError({"plan": [_("This plan does not apply to this unit.")]})
-        targets = list(plan.targets.select_related("indicator").order_by("order", "pk"))
+        targets = list(
+            plan.targets.select_related("indicator")
+            .prefetch_related("milestones")
+            .order_by("order", "pk")
+        )
         if target_id is not None:
             targets = [t for t in targets if t.pk == target_id]
             if not targets:

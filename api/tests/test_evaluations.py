@@ -21,7 +21,8 @@ def as_api_rows(results) -> list[dict]:
         {
             "target": r.target.pk, "clause": r.target.clause, "unit": r.unit.code,
             "year": r.year, "value": number(r.value), "num": number(r.num),
-            "den": number(r.den), "status": r.status, "provisional": r.provisional,
+            "den": number(r.den), "status": r.status, "milestone_year": r.milestone_year,
+            "provisional": r.provisional,
             "coverage": {"reported": r.coverage.reported, "expected": r.coverage.expected},
         }
         for r in results
@@ -168,3 +169,9 @@ def test_a_commune_reporters_breakdown_stays_inside_their_commune(api, world):
     response = api("commune_reporter").get(URL, params)
     assert response.status_code == 200
     assert {r["unit"] for r in response.json()["results"]} <= {"C-A1"}
+
+
+def test_each_row_names_the_milestone_that_judged_it(api, world):
+    plan = world.plan.plan
+    rows = api("superuser").get(URL, {"plan": plan.pk, "unit": "D-A", "year": 2019}).json()
+    assert {r["milestone_year"] for r in rows["results"]} == {2020}

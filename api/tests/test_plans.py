@@ -28,8 +28,25 @@ def test_a_plan_in_the_list_has_its_header(api, world):
         "id": world.plan.plan.pk, "code": "kh-a-2020", "number": "08/KH-BCĐ",
         "title": "Kế hoạch xây dựng xã hội học tập huyện A", "issued_on": "2020-01-03",
         "issuer": "Ban Chỉ đạo huyện A", "place": "Huyện A", "owner": "D-A",
-        "start_year": 2020, "end_year": 2020,
+        "kind": "plan", "issuer_unit": "D-A", "implements": [],
+        "start_year": 2020, "end_year": 2020, "headers_only": False, "reading": "confirmed",
     }  # fmt: skip
+
+
+def test_a_plan_names_the_plans_it_implements_by_code(api, world):
+    from plans.models import Plan
+    from units.models import OrgUnit
+
+    city = list(OrgUnit.objects.get_ancestors(world.plan.plan.owner))[-1]
+    above = Plan.objects.create(
+        code="kh-city-2019", number="300/KH-UBND", title="Kế hoạch của thành phố",
+        issued_on="2019-04-24", issuer="UBND thành phố", owner=city,
+        start_year=2019, end_year=2020, headers_only=True,
+    )  # fmt: skip
+    world.plan.plan.implements.add(above)
+    rows = {r["code"]: r for r in api("viewer").get("/api/v1/plans/").json()["results"]}
+    assert rows["kh-a-2020"]["implements"] == ["kh-city-2019"]
+    assert rows["kh-city-2019"]["issuer_unit"] == above.owner.code
 
 
 @pytest.mark.parametrize(

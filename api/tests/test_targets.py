@@ -14,10 +14,18 @@ def test_the_targets_of_a_plan_come_in_the_plans_order_with_every_field(api, wor
     assert rows[0] == {
         "id": p.literacy.pk, "plan": p.plan.pk, "clause": "II.1.a", "code": "literacy-15-60",
         "text": "Trên 99% người 15-60 tuổi biết chữ", "indicator": "literacy_15_60",
+        "measure": "rate", "subject": None,
         "comparator": "gt", "value": 99.0, "value_max": None, "scope": "unit",
         "population_group": "", "due_year": 2020,
+        "milestones": [{"year": 2020, "value": 99.0, "value_max": None, "aspirational": False}],
+        "parent_target": None, "parent_relation": "", "part_of": None,
+        "void_from": None, "void_reason": "", "reading": "confirmed",
     }  # fmt: skip
     assert rows[1]["scope"] == "every_commune"
+    assert (rows[1]["measure"], rows[1]["subject"]) == ("share_of_units", "commune")
+    assert rows[1]["milestones"] == [
+        {"year": 2020, "value": 100.0, "value_max": None, "aspirational": False}
+    ]
 
 
 @pytest.mark.parametrize(
