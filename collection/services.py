@@ -19,6 +19,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.numbers import NotANumber
 from indicators.models import DataElement, DataValue, Period
 from indicators.services import NewValue, ValueRefused, write_values
+from plans.models import Plan
+from plans.queries import plan_covering
 from units.access import can
 from units.models import OrgUnit
 from units.tree import subtree_q, valid_on
@@ -81,8 +83,11 @@ def open_round(
     data_sets: Iterable[DataSet],
     actor,
     units: Mapping[int, list[OrgUnit]] | None = None,
+    plan: Plan | None = None,
 ) -> ReportingRound:
-    """Open a round: a draft submission for every unit that owes each data set."""
+    """Open a round on a plan (by default the one covering the period's year among the
+    plans that apply to the office): a draft submission for every unit that owes each data
+    set."""
     require(actor, "approve", owner)
     if due_on < opens_on:
         raise SubmissionRefused(_("The due date is before the opening date."))
@@ -91,6 +96,7 @@ def open_round(
             round_ = ReportingRound.objects.create(
                 code=code, name=name, owner=owner, period=period, opens_on=opens_on,
                 due_on=due_on, created_by=actor,
+                plan=plan or plan_covering(owner, period.year),
             )  # fmt: skip
     except IntegrityError as error:
         # Another request took the code since the form checked it (a double click): the

@@ -148,8 +148,10 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
     ):
         reports[(duty_id, unit_code, progress)] += 1
     by_group, by_body = _progress_tables(resp, reports)
+    # The number of the plan's section of tasks ("III" in plan 08), from its data.
+    section = next((g.section for g in resp.task_groups), "")
     context = {"round": round_, "plan": plan, "by_group": by_group, "by_body": by_body,
-               "progress": TaskReport.Progress,
+               "task_section": section, "progress": TaskReport.Progress,
                "linked": _linked_bodies(request.user, round_, resp)}  # fmt: skip
     return render(request, "collection/tasks/round.html", context)
 

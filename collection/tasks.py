@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.text import nfc
 from core.uploads import DOCX, JPEG, PDF, PNG, XLSX, UploadRefused, check_upload
 from plans.models import Duty, Plan
-from plans.queries import plans_for_unit, responsibilities, unit_key
+from plans.queries import plan_covering, responsibilities, unit_key
 from plans.responsibility import involvements
 from units.models import OrgUnit
 
@@ -62,12 +62,11 @@ def duties_of(plan: Plan, unit: OrgUnit) -> list[OwedDuty]:
 
 
 def plan_of(round_: ReportingRound) -> Plan | None:
-    """The plan a round reports on: of the plans that apply to its office, the newest one
-    covering the round's year, else the newest one."""
-    plans = list(plans_for_unit(round_.owner).order_by("-start_year", "pk"))
-    year = round_.period.year
-    covering = [p for p in plans if p.start_year <= year <= p.end_year]
-    return (covering or plans or [None])[0]
+    """The plan a round reports on: its own; a round that names none (opened before rounds
+    had a plan and left without one by the migration) gets the plan covering its year."""
+    if round_.plan_id is not None:
+        return round_.plan
+    return plan_covering(round_.owner, round_.period.year)
 
 
 def reports_into(round_: ReportingRound, unit: OrgUnit) -> bool:

@@ -228,7 +228,7 @@ def task_pages(user, limit: int = 5) -> list[tuple[ReportingRound, OrgUnit]]:
         rounds = (
             ReportingRound.objects.filter(Q(owner__in=above) | Q(submissions__unit=unit))
             .distinct()
-            .select_related("owner", "period")
+            .select_related("owner", "period", "plan")
             .order_by("-opens_on", "code")[:limit]
         )
         for round_ in rounds:

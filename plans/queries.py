@@ -35,6 +35,14 @@ def plans_for_unit(unit: OrgUnit) -> QuerySet[Plan]:
     return Plan.objects.filter(owner_id__in=owners).select_related("owner")
 
 
+def plan_covering(unit: OrgUnit, year: int) -> Plan | None:
+    """The plan a report of `unit` for `year` is on, when none is named: of the plans that
+    apply to the unit, the newest one covering the year, else the newest one."""
+    plans = list(plans_for_unit(unit).order_by("-start_year", "pk"))
+    covering = [p for p in plans if p.start_year <= year <= p.end_year]
+    return (covering or plans or [None])[0]
+
+
 def plans_visible_to(user) -> QuerySet[Plan]:
     """Plans whose owner the user can see, and plans that apply to the units they can see
     (a commune reads the district plan it carries out)."""
@@ -124,7 +132,7 @@ class Party:
 
 @dataclass
 class Responsibilities:
-    """Section V of one plan as plain rows, with the parties they name."""
+    """The duties of one plan as plain rows, with the parties they name."""
 
     duties: list[DutyRow]
     clause_parties: list[str]

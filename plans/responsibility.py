@@ -1,4 +1,4 @@
-"""Who leads and who partners in what: section V of a plan as plain data.
+"""Who leads and who partners in what: a plan's duties as plain data.
 
 Pure: rows in, roles and a matrix out; no ORM. A party is a key such as "unit:D-A-GD"
 or "group:D-A-XA".

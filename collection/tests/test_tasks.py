@@ -95,3 +95,22 @@ def test_evidence_over_the_size_limit_is_refused(world, report, monkeypatch):
     with pytest.raises(UploadRefused):
         tasks.attach_evidence(report, SimpleUploadedFile("a.pdf", PDF_BYTES + b"\0" * 1000),
                               actor=world.users.district_admin)  # fmt: skip
+
+
+def test_a_round_opened_on_the_office_records_the_plan_covering_its_year(world, collection):
+    assert collection.round.plan == world.plan.plan
+    assert tasks.plan_of(collection.round) == world.plan.plan
+
+
+def test_the_plan_of_a_round_is_its_own_not_a_guess(world, collection):
+    from plans.models import Plan
+
+    newer = Plan.objects.create(
+        code="kh-a-2021", number="01/KH", title="Kế hoạch mới", issued_on="2021-01-04",
+        issuer="UBND huyện A", owner=world.plan.plan.owner, start_year=2020, end_year=2025,
+    )  # fmt: skip
+    collection.round.plan = newer
+    assert tasks.plan_of(collection.round) == newer
+    # A round without a plan (none applied when it was opened) gets the one covering its year.
+    collection.round.plan = None
+    assert tasks.plan_of(collection.round) == world.plan.plan
