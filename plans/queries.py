@@ -29,10 +29,16 @@ def _paths_at_and_above(units) -> set[str]:
 
 def plans_for_unit(unit: OrgUnit) -> QuerySet[Plan]:
     """Plans that apply to `unit`: those of the unit, of a unit above it, or of a unit
-    that became one of them (a district's plan still applies to its successor)."""
+    that became one of them (a district's plan still applies to its successor). The plans
+    of the nearest issuing unit come first, newest first: a commune opens on its district's
+    plan, not on the national one above it."""
     above = OrgUnit.objects.filter(path__in=_paths_at_and_above([unit]))
     owners = [u.pk for u in with_predecessors(above)]
-    return Plan.objects.filter(owner_id__in=owners).select_related("owner")
+    return (
+        Plan.objects.filter(owner_id__in=owners)
+        .select_related("owner")
+        .order_by("-owner__depth", "-issued_on", "pk")
+    )
 
 
 def plan_covering(unit: OrgUnit, year: int) -> Plan | None:
