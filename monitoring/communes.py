@@ -164,4 +164,4 @@ def commune_counts(
 
 def elements_behind(targets: Iterable[Target]) -> set[int]:
     """The data elements that the targets' indicators read."""
-    return element_ids_of(target.indicator for target in targets)
+    return element_ids_of(target.indicator for target in targets if target.indicator_id)

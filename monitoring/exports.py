@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.xlsx import Formatted, Sheet, number, percent
 from plans.templatetags.targets import goal
 
-from .queries import Evaluated, status_text
+from .queries import Evaluated, share_level, status_text
 
 
 def figure_cell(row: Evaluated) -> Formatted:
@@ -21,7 +21,7 @@ def figure_cell(row: Evaluated) -> Formatted:
     target, indicator = row.target, row.target.indicator
     if row.value is None:
         return Formatted(None, "General")
-    if target.scope == "every_commune" and row.den is not None:
+    if share_level(target) is not None and row.den is not None:
         return percent(row.value, 1)
     if indicator.unit_label == "%":
         return percent(row.value, indicator.decimals)

@@ -203,6 +203,17 @@ def _is_void(target: Target, year: int) -> bool:
     return is_void(target.void_from, year_end(year))
 
 
+def _no_figure(target: Target, unit: OrgUnit, year: int) -> Evaluated:
+    """A target no indicator measures yet (a status written in words): no data, said so."""
+    return Evaluated(target=target, unit=unit, year=year, value=None, num=None, den=None,
+                     status=str(Status.NO_DATA), trend=(),
+                     milestone_year=rule_in_force(target, year)[0].due_year)  # fmt: skip
+
+
+def _measured(target: Target, year: int) -> bool:
+    return target.indicator_id is not None and not _is_void(target, year)
+
+
 def _unit_scope(
     target: Target,
     unit: OrgUnit,
@@ -309,7 +320,7 @@ def evaluate_targets(
     """The targets for one unit and year: one set of sums for all of them. With an overlay
     (see provisional_overlay), the figures are provisional: pending values are included."""
     years = years_up_to(year)
-    live = [t for t in targets if not _is_void(t, year)]
+    live = [t for t in targets if _measured(t, year)]
     unit_targets = [t for t in live if share_level(t) is None]
     by_level: dict[str, list[Target]] = defaultdict(list)
     for t in live:
@@ -330,6 +341,8 @@ def evaluate_targets(
     return [
         _void(t, unit, year)
         if _is_void(t, year)
+        else _no_figure(t, unit, year)
+        if t.indicator_id is None
         else _every_commune(t, unit, year, shares[share_level(t)])
         if share_level(t) is not None
         else _unit_scope(t, unit, year, totals, years, overlay,
@@ -382,7 +395,7 @@ def breakdown_targets(
     """
     years = years_up_to(year)
     children = children_in(unit, year)
-    live = [t for t in targets if not _is_void(t, year)]
+    live = [t for t in targets if _measured(t, year)]
     unit_targets = [t for t in live if share_level(t) is None]
     by_level: dict[str, list[Target]] = defaultdict(list)
     for t in live:
@@ -402,10 +415,11 @@ def breakdown_targets(
     inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
     results = {}
     for target in targets:
-        spec = indicator_spec(target.indicator)
-        if _is_void(target, year):
+        if not _measured(target, year):
             results[target.pk] = []
-        elif share_level(target) is not None:
+            continue
+        spec = indicator_spec(target.indicator)
+        if share_level(target) is not None:
             level = share_level(target)
             results[target.pk] = _every_commune_breakdown(
                 target, year, children, levels[level].values(spec), inside, level

@@ -8,7 +8,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core.templatetags.xhht import DASH, decimal_or_none, vn_number, with_label
-from monitoring.queries import STATUS_LABELS, coverage_text
+from monitoring.communes import COMMUNE_LEVEL
+from monitoring.queries import STATUS_LABELS, coverage_text, share_level
+from plans.targets import subject_label
 
 register = template.Library()
 
@@ -42,12 +44,17 @@ def figure(evaluated) -> str:
     target = evaluated.target
     if evaluated.value is None:
         return DASH
-    if target.scope == "every_commune" and evaluated.den is not None:
-        return _("%(met)s/%(counted)s communes (%(share)s%%)") % {
+    level = share_level(target)
+    if level is not None and evaluated.den is not None:
+        numbers = {
             "met": vn_number(evaluated.num),
             "counted": vn_number(evaluated.den),
             "share": vn_number(evaluated.value, 1),
         }
+        if level == COMMUNE_LEVEL:
+            return _("%(met)s/%(counted)s communes (%(share)s%%)") % numbers
+        numbers["subject"] = subject_label(level)
+        return _("%(met)s/%(counted)s %(subject)s (%(share)s%%)") % numbers
     return measure(evaluated.value, target.indicator)
 
 

@@ -122,3 +122,22 @@ def test_the_breakdown_of_a_share_of_provinces_judges_each_province_on_its_own_l
     a1 = plan.targets.get(code="a1")
     by_unit = {row.unit.code: row.status for row in breakdown(a1, country, 2025)}
     assert by_unit == {"P0": "met", "P1": "not_met"}
+
+
+def test_a_share_of_provinces_reads_provinces_met_of_counted_and_the_share(nation):
+    from monitoring.templatetags.figures import figure
+
+    country, provinces, plan, periods = nation
+    for i, province in enumerate(provinces):
+        put(province, periods[2025], "literacy_level", 2 if i < 7 else 1)
+    assert figure(rows(plan, country, 2025)["a1"]) == "7/10 tỉnh, thành phố (70%)"
+
+
+def test_a_target_no_indicator_measures_is_no_data_and_has_no_breakdown(nation):
+    country, _provinces, plan, _periods = nation
+    d3 = plan.targets.get(code="d3")
+    d3.indicator = None
+    d3.save()
+    row = rows(plan, country, 2025)["d3"]
+    assert (row.status, row.value, row.milestone_year) == ("no_data", None, 2025)
+    assert breakdown(d3, country, 2025) == []

@@ -59,6 +59,8 @@ def target(**kw):
         value=D("99"),
         value_max=None,
         commune_share=D("100"),
+        measure="rate",
+        subject="",
     )
     return SimpleNamespace(**(fields | kw))
 
