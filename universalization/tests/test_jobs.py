@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import datetime
+import json
 from pathlib import Path
 
 import pytest
