@@ -310,20 +310,6 @@ def _xlsx_grid(path: Path, caps: Caps) -> Grid:
                 book.close()
 
 
-def check_xlsx(path: Path, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> None:
-    """Scan every worksheet and the table of texts of an .xlsx against the caps, streaming,
-    before any openpyxl reader opens it (load_workbook, even read-only, reads every sheet's
-    size first, keeping one element per row): for readers of several sheets, such as the
-    register's. The zip checks (check_zip) come first."""
-    caps = Caps(max_rows, max_columns, MAX_MERGED)
-    with zipfile.ZipFile(path) as archive:
-        _count_shared_strings(archive, MAX_SHARED_STRINGS)
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with archive.open(name) as source:
-                    _scan_sheet(source, caps)
-
-
 # --- .xls and .ods: calamine, in a child process whose memory is capped -----------------
 
 

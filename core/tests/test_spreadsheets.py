@@ -246,14 +246,3 @@ def test_the_rows_cap_holds_for_ods(tmp_path):
 def test_cell_text_is_nfc():
     assert spreadsheets.cell_text(NFD_NAME + "\n01") == NFC_NAME + " 01"
     assert spreadsheets.cell_text(io.StringIO and 2015.0) == "2015"
-
-
-def test_check_xlsx_scans_every_sheet_for_readers_of_several(tmp_path):
-    wb = Workbook()
-    wb.active["A1"] = "first"
-    wb.create_sheet("Second")["A30"] = "far down"
-    path = tmp_path / "two.xlsx"
-    wb.save(path)
-    spreadsheets.check_xlsx(path, max_rows=30)
-    with pytest.raises(SpreadsheetRefused, match="more than 29 rows"):
-        spreadsheets.check_xlsx(path, max_rows=29)
