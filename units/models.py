@@ -44,7 +44,9 @@ class OrgUnit(MP_Node):
         MEDIA = "media", _("radio or media")
         OTHER = "other", _("other body")
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    # Unique only within its period: đặc khu Cát Hải holds 11914 from 01/07/2025, the code
+    # of thị trấn Cát Bà until 30/06/2025. units/codes.py resolves a code for a day.
+    code = models.CharField(_("code"), max_length=40, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     level = models.ForeignKey(
@@ -72,7 +74,10 @@ class OrgUnit(MP_Node):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="orgunit_valid_range",
-            )
+            ),
+            # Overlapping periods of one code are refused by the loaders and services
+            # (units/codes.py: check_free); the database holds what one constraint can.
+            models.UniqueConstraint(fields=["code", "valid_from"], name="orgunit_code_period"),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +121,27 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class UnitCodeAlias(models.Model):
+    """Another code that reaches a unit: a code used before the official one was known (the
+    demo's 12337 for thị trấn Cát Bà), or a local code. An alias never hides a unit's own
+    code: units/codes.py tries the official codes first."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit code alias")
+        verbose_name_plural = _("unit code aliases")
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.unit.code}"
 
 
 class UnitGroup(models.Model):

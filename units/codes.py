@@ -1,0 +1,91 @@
+"""Unit codes over time: which unit a code names on a day, and which periods a code may take.
+
+An official code is unique only within its period of validity (đặc khu Cát Hải is 11914 from
+01/07/2025, thị trấn Cát Bà was 11914 until 30/06/2025), so every page, API call or import
+that reads a code resolves it for a day: today by default, the period's last day for a
+figure of a past year. An alias (`UnitCodeAlias`) is tried only when no unit holds the code
+itself, so it never hides an official code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import OrgUnit, UnitCodeAlias
+
+__all__ = ["CodeClash", "check_free", "overlaps", "resolve", "resolve_many"]
+
+
+class CodeClash(ValueError):
+    """A code would name two units over a common day."""
+
+
+def resolve(code: str, on: datetime.date | None = None) -> OrgUnit | None:
+    """The unit that holds `code` on `on` (today by default).
+
+    When no unit holds it that day, the holder nearest in time (a commune's page still opens
+    after the commune ended), then an alias; None when nothing is known by that code.
+    """
+    return resolve_many([code], on).get(code)
+
+
+def resolve_many(codes: Iterable[str], on: datetime.date | None = None) -> dict[str, OrgUnit]:
+    """`resolve` for many codes in two queries: {code: unit} for the codes that resolve."""
+    wanted = {str(c) for c in codes}
+    day = on or timezone.localdate()
+    holders: dict[str, list[OrgUnit]] = {}
+    for unit in OrgUnit.objects.filter(code__in=wanted).select_related("level"):
+        holders.setdefault(unit.code, []).append(unit)
+    found = {code: _nearest(units, day) for code, units in holders.items()}
+    missing = wanted - found.keys()
+    if missing:
+        aliases = UnitCodeAlias.objects.filter(code__in=missing).select_related("unit__level")
+        found.update({a.code: a.unit for a in aliases})
+    return found
+
+
+def _nearest(units: list[OrgUnit], day: datetime.date) -> OrgUnit:
+    """The unit valid on `day`, else the one whose period ends or starts closest to it."""
+
+    def distance(unit: OrgUnit) -> int:
+        if unit.is_valid_on(day):
+            return 0
+        if unit.valid_to is not None and unit.valid_to < day:
+            return (day - unit.valid_to).days
+        return (unit.valid_from - day).days  # starts after `day`
+
+    return min(units, key=lambda u: (distance(u), u.pk))
+
+
+def overlaps(
+    a_from: datetime.date | None,
+    a_to: datetime.date | None,
+    b_from: datetime.date | None,
+    b_to: datetime.date | None,
+) -> bool:
+    """Whether two validity periods share a day (None: open at that end)."""
+    return (a_from is None or b_to is None or a_from <= b_to) and (
+        b_from is None or a_to is None or b_from <= a_to
+    )
+
+
+def check_free(
+    code: str,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    *,
+    exclude: int | None = None,
+) -> None:
+    """Raise CodeClash if another unit holds `code` on a day of the given period."""
+    others = OrgUnit.objects.filter(code=code).exclude(pk=exclude)
+    for other in others.only("code", "name", "valid_from", "valid_to"):
+        if overlaps(valid_from, valid_to, other.valid_from, other.valid_to):
+            msg = _(
+                "Code %(code)s is already held by %(name)s over part of this period; "
+                "a code names one unit at a time."
+            )
+            raise CodeClash(msg % {"code": code, "name": other.name})
