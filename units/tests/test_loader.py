@@ -155,3 +155,65 @@ def test_the_command_reports_a_bad_file_as_a_command_error(db, tmp_path):
         call_command("load_units", str(path), stderr=stderr)
     assert "units.yaml:7: " in stderr.getvalue() and "hamlet" in stderr.getvalue()
     assert not OrgUnit.objects.exists()
+
+
+REFORM = """\
+version: "t"
+levels:
+  - {code: province, name: "Cấp tỉnh", rank: 1}
+  - {code: commune, name: "Cấp xã", rank: 3}
+units:
+  - {code: "P", name: "Tỉnh P", level: province}
+  - {code: "C1", name: "Xã C1", level: commune, parent: "P", valid_to: "2025-06-30"}
+  - {code: "C2", name: "Xã C2", level: commune, parent: "P", valid_to: "2025-06-30"}
+  - {code: "C1", name: "Đặc khu C", level: commune, parent: "P", valid_from: "2025-07-01"}
+successions:
+  - {predecessor: "C1", successor: "C1", kind: merged, effective_on: "2025-07-01"}
+  - {predecessor: "C2", successor: "C1", kind: merged, effective_on: "2025-07-01"}
+aliases:
+  - {code: "OLD-C1", unit: "C1@2025-06-30", note: "mã cũ"}
+groups:
+  - {code: "G", name: "Các xã", owner: "P", members: ["C1@2020-01-01", "C2"]}
+"""
+
+
+def test_one_code_in_two_periods_is_two_units_linked_by_their_days(db, tmp_path):
+    load_units(write(tmp_path, REFORM))
+    old, new = OrgUnit.objects.filter(code="C1").order_by("valid_from")
+    assert (old.valid_from, new.valid_from) == (None, AFTER)
+    links = UnitSuccession.objects.filter(successor=new)
+    assert sorted(links.values_list("predecessor__name", flat=True)) == ["Xã C1", "Xã C2"]
+    assert set(UnitGroup.objects.get(code="G").members.all()) == {
+        old,
+        OrgUnit.objects.get(code="C2"),
+    }
+
+
+def test_an_alias_reaches_the_unit_it_names(db, tmp_path):
+    from units.codes import resolve
+
+    load_units(write(tmp_path, REFORM))
+    assert resolve("OLD-C1").name == "Xã C1"
+    assert load_units(write(tmp_path, REFORM)) == {}
+
+
+def test_a_unit_loaded_under_an_alias_takes_its_official_code(db, tmp_path):
+    load_units(write(tmp_path, SMALL.replace('"C1"', '"OLD-C1"')))
+    first = OrgUnit.objects.get(code="OLD-C1")
+    load_units(write(tmp_path, REFORM))
+    first.refresh_from_db()
+    assert (first.code, first.name, first.valid_to) == ("C1", "Xã C1", datetime.date(2025, 6, 30))
+    assert OrgUnit.objects.filter(name="Xã C1").count() == 1
+
+
+def test_an_ambiguous_reference_asks_for_a_day(db, tmp_path):
+    text = REFORM.replace('unit: "C1@2025-06-30"', 'unit: "C1"')
+    with pytest.raises(DataFileError, match="C1@YYYY-MM-DD"):
+        load_units(write(tmp_path, text))
+
+
+def test_one_code_held_twice_on_a_day_is_refused(db, tmp_path):
+    text = REFORM.replace('valid_from: "2025-07-01"', 'valid_from: "2025-06-01"')
+    with pytest.raises(DataFileError, match="C1"):
+        load_units(write(tmp_path, text))
+    assert not OrgUnit.objects.exists()
