@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,17 +34,23 @@ def resolve(code: str, on: datetime.date | None = None) -> OrgUnit | None:
     return resolve_many([code], on).get(code)
 
 
-def resolve_many(codes: Iterable[str], on: datetime.date | None = None) -> dict[str, OrgUnit]:
-    """`resolve` for many codes in two queries: {code: unit} for the codes that resolve."""
+def resolve_many(
+    codes: Iterable[str], on: datetime.date | None = None, *, among: QuerySet | None = None
+) -> dict[str, OrgUnit]:
+    """`resolve` for many codes in two queries: {code: unit} for the codes that resolve,
+    only among the units of `among` when given."""
     wanted = {str(c) for c in codes}
     day = on or timezone.localdate()
+    units = OrgUnit.objects.all() if among is None else among
     holders: dict[str, list[OrgUnit]] = {}
-    for unit in OrgUnit.objects.filter(code__in=wanted).select_related("level"):
+    for unit in units.filter(code__in=wanted).select_related("level"):
         holders.setdefault(unit.code, []).append(unit)
     found = {code: _nearest(units, day) for code, units in holders.items()}
     missing = wanted - found.keys()
     if missing:
         aliases = UnitCodeAlias.objects.filter(code__in=missing).select_related("unit__level")
+        if among is not None:
+            aliases = aliases.filter(unit__in=among.values("pk"))
         found.update({a.code: a.unit for a in aliases})
     return found
 

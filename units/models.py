@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
 class UnitLevel(models.Model):
@@ -26,6 +26,23 @@ class UnitLevel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrgUnitQuerySet(MP_NodeQuerySet):
+    def in_bulk(self, id_list=None, *, field_name="pk"):
+        """By code: each code's holder today, then its aliases (units/codes.py), among the
+        units of this queryset. A code is unique only within its period, so Django's own
+        in_bulk refuses it; a caller that knows the day should use codes.resolve_many."""
+        if field_name != "code" or id_list is None:
+            return super().in_bulk(id_list, field_name=field_name)
+        from units.codes import resolve_many  # codes.py imports this module
+
+        return resolve_many(id_list, among=self)
+
+
+class OrgUnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
 
 
 class OrgUnit(MP_Node):
@@ -64,6 +81,8 @@ class OrgUnit(MP_Node):
     )
     official_code_source = models.CharField(_("source of the code"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = OrgUnitManager()
 
     class Meta:
         verbose_name = _("unit")

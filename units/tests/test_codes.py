@@ -76,3 +76,9 @@ def test_a_code_is_free_only_outside_its_holders_periods(units):
     check_free("11914", datetime.date(2031, 1, 1), None, exclude=units["zone"].pk)
     with pytest.raises(CodeClash, match="11914"):
         check_free("11914", datetime.date(2031, 1, 1), None)
+
+
+def test_in_bulk_by_code_gives_each_codes_holder_today(units):
+    found = OrgUnit.objects.in_bulk(["11914", "12337"], field_name="code")
+    assert found == {"11914": units["zone"], "12337": units["town"]}
+    assert OrgUnit.objects.filter(valid_to__isnull=True).in_bulk(["12337"], field_name="code") == {}
