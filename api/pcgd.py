@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from api import filters
 from api.views import Scoped, _param
-from core.access import get_unit_or_404
+from units.access import get_unit_or_404
 from units.models import OrgUnit
 from universalization.exchange import PERSON_COLUMNS
 from universalization.models import Person, PersonAccess

@@ -6,9 +6,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.access import can
-from indicators.evaluation import Status
 from indicators.models import DataValue
+from monitoring.evaluation import Status
 from plans.models import (
     BudgetSource,
     Duty,
@@ -21,6 +20,7 @@ from plans.models import (
     Task,
     TaskGroup,
 )
+from units.access import can
 from units.models import OrgUnit
 
 
@@ -242,7 +242,7 @@ class CoverageSerializer(serializers.Serializer):
 
 
 class EvaluationSerializer(serializers.Serializer):
-    """One row of indicators.queries.evaluate_plan (or breakdown): target × unit × year."""
+    """One row of monitoring.queries.evaluate_plan (or breakdown): target × unit × year."""
 
     target = serializers.IntegerField(source="target.pk", read_only=True)
     clause = serializers.CharField(source="target.clause", read_only=True)

@@ -10,8 +10,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
+from api import collection as collection_api
 from api import pcgd, views
-from collection import api as collection_api
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")

@@ -1,6 +1,6 @@
 """The read-only REST API (/api/v1/): units, plans, targets, their evaluation, data values.
 
-Scope is decided by core.access, exactly as for the pages: a unit, plan or value outside
+Scope is decided by units.access, exactly as for the pages: a unit, plan or value outside
 the user's scope answers 404, never 403. Lists are paginated (`count`, `next`, `results`).
 
 Authentication: a browser session, or a token sent as `Authorization: Token <key>`.
@@ -26,9 +26,8 @@ from rest_framework.exceptions import ValidationError
 
 from api import filters, serializers
 from api.schema import ApiSchema
-from core.access import get_unit_or_404, units_visible_to
 from indicators.models import DataValue
-from indicators.queries import (
+from monitoring.queries import (
     Evaluated,
     breakdown_targets,
     evaluate_targets,
@@ -36,6 +35,7 @@ from indicators.queries import (
 )
 from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
+from units.access import get_unit_or_404, units_visible_to
 from units.models import OrgUnit, UnitSuccession
 from units.tree import subtree_q, valid_on
 
@@ -191,7 +191,7 @@ class TargetList(Scoped, generics.ListAPIView):
     ],
 )
 class EvaluationList(Scoped, generics.ListAPIView):
-    """Exactly the rows the dashboard shows (indicators.queries.evaluate_plan); with
+    """Exactly the rows the dashboard shows (monitoring.queries.evaluate_plan); with
     breakdown=1, those of the breakdown page: one per child unit that has data; with
     provisional=1, the provisional figures the dashboard offers."""
 

@@ -227,7 +227,7 @@ def measure_provisional(world: dict, repeat: int = 3) -> dict:
     """The nation's dashboard right after the burst, every form submitted and none approved:
     the official figures (the reference), the count of forms awaiting approval that every
     page makes, and the provisional figures a user may ask for."""
-    from indicators.queries import (
+    from monitoring.queries import (
         evaluate_targets,
         forms_awaiting_approval,
         plan_targets,

@@ -20,8 +20,8 @@ from collection import excel, excel_import, services
 from collection.forms_spec import cells_of
 from collection.models import DataSet, Entry, ReportingRound, Submission
 from core import spreadsheets
-from core.access import units_visible_to
 from indicators.demo import ensure_year_periods
+from units.access import units_visible_to
 from units.models import Membership, OrgUnit
 
 ROOT = Path(__file__).resolve().parent.parent

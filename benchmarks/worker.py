@@ -97,7 +97,7 @@ def _run(vendor: str, scale: float, repeat: int, profile: bool) -> dict:
     from django.core.management import call_command
 
     from benchmarks import duck, national
-    from indicators.queries import breakdown_targets, evaluate_targets
+    from monitoring.queries import breakdown_targets, evaluate_targets
 
     timer = Timer()
     with timer("migrate"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from core.access import subtree_filter
+from units.access import subtree_filter
 from units.models import OrgUnit
 
 from .models import Submission

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from core import spreadsheets
-from core.access import can
 from core.numbers import NotANumber, parse_number
 from core.text import fold
+from units.access import can
 
 from . import services
 from .excel import (

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import units_visible_to
+from units.access import units_visible_to
 
 from . import excel, excel_import, excel_pending
 from .models import DataSet, ReportingRound, Submission

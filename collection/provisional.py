@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from core.access import subtree_filter
 from indicators.models import DataValue
 from indicators.provisional import PendingValue, Source
+from units.access import subtree_filter
 from units.models import OrgUnit
 
 from .models import DataSetElement, Entry, Submission

@@ -1,6 +1,6 @@
 """Write paths of data collection: open a round, save entries, submit, return, approve, reopen.
 
-Every path checks the actor's scope (core.access), the submission's state and, where the
+Every path checks the actor's scope (units.access), the submission's state and, where the
 user edits, the version they started from; history rows record who did what and why.
 """
 
@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.access import can
 from core.numbers import NotANumber
 from indicators.models import DataElement, DataValue, Period
 from indicators.services import NewValue, ValueRefused, write_values
+from units.access import can
 from units.models import OrgUnit
 from units.tree import subtree_q, valid_on
 

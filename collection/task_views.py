@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.access import can, get_unit_or_404
 from plans.models import Duty, Plan
 from plans.queries import plans_visible_to, responsibilities
+from units.access import can, get_unit_or_404
 from units.models import OrgUnit
 
 from . import tasks

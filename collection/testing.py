@@ -1,4 +1,4 @@
-"""A data set and an open round for tests, on top of core.testing's world."""
+"""A data set and an open round for tests, on top of the test world's world."""
 
 from __future__ import annotations
 

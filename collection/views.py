@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import xlsx
-from core.access import can, get_unit_or_404, scope_roots, units_visible_to
 from indicators.models import DataElement
 from plans.models import Target
 from plans.queries import plans_for_unit
+from units.access import can, get_unit_or_404, scope_roots, units_visible_to
 from units.models import OrgUnit
 
 from . import services, tasks

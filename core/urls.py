@@ -1,13 +1,11 @@
-"""URLs of core: the home page; the account pages (login, password change and reset)."""
+"""URLs of core: the account pages (login, password change and reset)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core import views
 
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns: list = []
 
 # Mounted at accounts/ (xhht/urls.py) under the names Django's auth views expect.
 account_patterns = [

@@ -1,4 +1,4 @@
-"""Pages of core: home (a user's own dashboard or a registered landing page); account pages."""
+"""Pages of core: account pages (login refusals, password reset, CSRF failure)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-
-from core import landing
-from core.access import home_unit
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.session.get("xhht_first_page_shown"):
-        # Once per session (i.e. on login): a page that needs the user now, such as the
-        # list of reports a reporter owes; later visits go to the dashboard.
-        request.session["xhht_first_page_shown"] = True
-        address = landing.first_page(request.user)
-        if address:
-            return redirect(address)
-    unit = home_unit(request.user)
-    if unit is None:
-        return render(request, "core/no_unit.html")
-    return redirect("dashboard", code=unit.code)
+from django.shortcuts import render
 
 
 def password_reset_offered() -> bool:

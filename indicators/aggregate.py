@@ -12,9 +12,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .evaluation import parity_index, ratio
-
 TotalsKey = tuple[int, str, str, int]
+
+Number = Fraction | Decimal | int
+
+
+def ratio(num: Number | None, den: Number | None, factor: Number = 1) -> Fraction | None:
+    """num / den × factor, exactly; None when a part is missing or the denominator is zero."""
+    if num is None or den is None or den == 0:
+        return None
+    return Fraction(num) * Fraction(factor) / Fraction(den)
+
+
+def parity_index(
+    num_female: Number | None,
+    den_female: Number | None,
+    num_male: Number | None,
+    den_male: Number | None,
+) -> Fraction | None:
+    """UNESCO's gender parity index: the female rate divided by the male rate."""
+    female = ratio(num_female, den_female)
+    male = ratio(num_male, den_male)
+    if female is None or male is None or male == 0:
+        return None
+    return female / male
 
 
 @dataclass(frozen=True)

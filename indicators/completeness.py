@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from core.access import subtree_filter
+from units.access import subtree_filter
 from units.models import OrgUnit
 from units.tree import valid_on
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Substr
 
-from core.access import subtree_filter
+from units.access import subtree_filter
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 

@@ -14,8 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from core.access import subtree_filter
-from plans.models import Target
+from units.access import subtree_filter
 from units.models import OrgUnit
 from units.tree import units_for_period
 
@@ -74,10 +73,11 @@ def years_up_to(year: int) -> list[int]:
 # --- set-based sums ---------------------------------------------------------------------
 
 
-def element_ids_of(targets: Iterable[Target]) -> set[int]:
+def element_ids_of(indicators: Iterable[Indicator]) -> set[int]:
+    """The data elements that the indicators' formulas read."""
     ids: set[int] = set()
-    for target in targets:
-        ids |= indicator_spec(target.indicator).element_ids
+    for indicator in indicators:
+        ids |= indicator_spec(indicator).element_ids
     return ids
 
 

@@ -1,4 +1,4 @@
-"""Read paths of plans, scoped through core.access: which plans a user or unit sees, and
+"""Read paths of plans, scoped through units.access: which plans a user or unit sees, and
 section V (duties, parties, task groups) read in a few set-based queries."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from core.access import scope_roots, subtree_filter
 from plans.models import Duty, Plan, PlanStatement, ResponsibilityClause, Task, TaskGroup
 from plans.responsibility import DutyRow, involvements, responsibility_matrix
+from units.access import scope_roots, subtree_filter
 from units.models import OrgUnit, UnitGroup
 from units.tree import ancestor_paths, subtree_q, with_predecessors
 

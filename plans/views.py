@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.access import can
 from plans import queries
 from plans.models import LegalReference, PlanStatement
+from units.access import can
 
 
 @login_required

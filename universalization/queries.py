@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from core.access import subtree_filter
+from units.access import subtree_filter
 from units.models import OrgUnit
 from units.tree import subtree_q, units_for_period, valid_on
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.access import can, crumbs, get_unit_or_404
 from core.text import fold
+from units.access import can, crumbs, get_unit_or_404
 from units.models import OrgUnit
 from units.tree import subtree_q
 

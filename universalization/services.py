@@ -14,10 +14,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from core.access import can
 from core.bulk import add_creation_history, db_datetime, insert_rows
 from core.text import nfc
 from core.writes import make_way_for_writers
+from units.access import can
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 

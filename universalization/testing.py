@@ -1,4 +1,4 @@
-"""A small register for tests: a few households and persons in the communes of core.testing."""
+"""A small register for tests: a few households and persons in the communes of plans.testing."""
 
 from __future__ import annotations
 

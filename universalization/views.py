@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import xlsx
-from core.access import can, crumbs, get_unit_or_404, subtree_filter
+from units.access import can, crumbs, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
 from units.tree import with_predecessors
 

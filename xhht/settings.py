@@ -72,7 +72,9 @@ INSTALLED_APPS = [
     "plans",
     "universalization",
     "collection",
+    "monitoring",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.instance",
+                "indicators.context_processors.demo_data",
             ],
         },
     },

@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("core.urls")),
     path("", include("plans.urls")),
-    path("", include("indicators.urls")),
+    path("", include("monitoring.urls")),
     path("", include("universalization.urls")),
     path("", include("universalization.register_urls")),
     path("", include("collection.urls")),

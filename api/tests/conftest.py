@@ -1,4 +1,4 @@
-"""Fixtures: the small world of core.testing, a second plan owned by district B, and API
+"""Fixtures: the small world of plans.testing, a second plan owned by district B, and API
 clients logged in as any user of the world."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from core.testing import build_world
 from plans.models import ObjectiveGroup, Plan, Target
+from plans.testing import build_world
 
 
 @pytest.fixture

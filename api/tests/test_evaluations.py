@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.queries import breakdown, evaluate_plan, evaluate_target
+from monitoring.queries import breakdown, evaluate_plan, evaluate_target
 
 URL = "/api/v1/evaluations/"
 
 
 def as_api_rows(results) -> list[dict]:
-    """What the API must answer for these rows of indicators.queries."""
+    """What the API must answer for these rows of monitoring.queries."""
 
     def number(value):
         return None if value is None else float(value)

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from collection.models import Entry, Submission
 from collection.services import open_round
 from collection.testing import build_collection
-from core.testing import add_special_zone
 from indicators.models import DataValue
 from units.models import Membership
+from units.testing import add_special_zone
 
 ROLES = ["no_unit", "district_admin", "viewer", "commune_reporter", "unit_reporter",
          "other_district", "zone_viewer", "superuser"]  # fmt: skip

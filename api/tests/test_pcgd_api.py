@@ -322,7 +322,7 @@ def test_a_special_zone_viewing_2020_gets_the_communes_the_page_lists(api, regis
     2020 the communes of the district it came from, in both."""
     from django.urls import reverse
 
-    from core.testing import add_special_zone
+    from units.testing import add_special_zone
 
     add_special_zone(world.tree)
     body = api("superuser").get(STANDARDS, {"unit": "DK-A", "year": YEAR}).json()

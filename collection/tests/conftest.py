@@ -1,11 +1,11 @@
-"""Fixtures: core.testing's world with a data set and an open round (collection.testing)."""
+"""Fixtures: the test world (plans.testing) with a data set and an open round (collection.testing)."""
 
 from __future__ import annotations
 
 import pytest
 
 from collection.testing import build_collection
-from core.testing import build_world
+from plans.testing import build_world
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from collection.testing import build_collection
-from core.testing import build_world
-from core.tests.test_browser import log_in, page  # noqa: F401  (the Chromium fixture)
+from core.testing import log_in, page  # noqa: F401  (the Chromium fixture)
+from plans.testing import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ PERSONS = "input[name='value:persons::15-60']"
 
 @pytest.fixture
 def world(transactional_db):
-    # Built before Playwright starts its event loop (see core/tests/test_browser.py). The
+    # Built before Playwright starts its event loop (see xhht/tests/test_browser.py). The
     # data set is kept; its round is opened again through the page.
     world = build_world()
     world.collection = build_collection(world)

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from collection import services, tasks
 from collection.models import Entry, Evidence, ReportingRound, Submission, TaskReport
 from collection.periods import period_for_year
-from core.testing import add_special_zone
 from units.models import Membership
+from units.testing import add_special_zone
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ROLES = ["anonymous", "no_unit", "district_admin", "viewer", "commune_reporter",

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 
 from collection.testing import build_collection
-from core.testing import build_world
-from core.tests.test_browser import log_in, page  # noqa: F401  (the Chromium fixture)
+from core.testing import log_in, page  # noqa: F401  (the Chromium fixture)
+from plans.testing import build_world
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def world(transactional_db, settings, tmp_path):
-    # Built before Playwright starts its event loop (see core/tests/test_browser.py).
+    # Built before Playwright starts its event loop (see xhht/tests/test_browser.py).
     settings.MEDIA_ROOT = tmp_path
     world = build_world()
     world.collection = build_collection(world)

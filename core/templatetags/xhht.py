@@ -1,4 +1,4 @@
-"""Template filters: Vietnamese numbers and dates, status and role badges, sparklines.
+"""Template filters: Vietnamese numbers and dates, role badges, sparklines.
 
 Numbers follow the active language's formats (core.formats): 1.234 and 99,5 in Vietnamese.
 """
@@ -14,17 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from core.access import home_unit
-from indicators.queries import STATUS_LABELS
-
 register = template.Library()
 
 DASH = "—"
 
-COMPARATOR_SIGNS = {"gt": ">", "gte": "≥", "eq": "=", "lte": "≤", "lt": "<"}
 
-
-def _decimal(value) -> Decimal | None:
+def decimal_or_none(value) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -36,7 +31,7 @@ def _decimal(value) -> Decimal | None:
 @register.filter
 def vn_number(value, decimals=None) -> str:
     """1234 → "1.234", 99.5 with 1 decimal → "99,5"; trailing zeros of whole numbers dropped."""
-    number = _decimal(value)
+    number = decimal_or_none(value)
     if number is None:
         return DASH
     if decimals in (None, ""):
@@ -53,72 +48,12 @@ def vn_number(value, decimals=None) -> str:
     return formats.number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def _with_label(text: str, label: str) -> str:
+def with_label(text: str, label: str) -> str:
     if not label:
         return text
     if label == "%":
         return f"{text}%"
     return f"{text} {label}"
-
-
-@register.filter
-def measure(value, indicator) -> str:
-    """A value in the indicator's unit label and decimals: "99,5%", "2", "12 người"."""
-    if _decimal(value) is None:
-        return DASH
-    return _with_label(vn_number(value, indicator.decimals), indicator.unit_label)
-
-
-@register.filter
-def figure(evaluated) -> str:
-    """The figure of an evaluated target; for every-commune targets "11/12 communes (91,7%)"."""
-    target = evaluated.target
-    if evaluated.value is None:
-        return DASH
-    if target.scope == "every_commune" and evaluated.den is not None:
-        return _("%(met)s/%(counted)s communes (%(share)s%%)") % {
-            "met": vn_number(evaluated.num),
-            "counted": vn_number(evaluated.den),
-            "share": vn_number(evaluated.value, 1),
-        }
-    return measure(evaluated.value, target.indicator)
-
-
-@register.filter
-def goal(target) -> str:
-    """What the target asks, in signs: "> 99%", "≥ 2", "0,97–1,03", "rises every year"."""
-    indicator = target.indicator
-    if target.comparator == "rises":
-        return _("rises every year")
-    label = indicator.unit_label
-    if target.comparator == "parity":
-        low, high = vn_number(target.value), vn_number(target.value_max)
-        return _with_label(f"{low}–{high}", label)
-    sign = COMPARATOR_SIGNS.get(target.comparator, "")
-    text = f"{sign} {_with_label(vn_number(target.value), label)}"
-    if target.scope == "every_commune":
-        share = vn_number(target.commune_share, 1)
-        return _("%(goal)s in %(share)s%% of communes") % {"goal": text, "share": share}
-    return text
-
-
-@register.filter
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
-
-@register.filter
-def status_badge(status: str) -> SafeString:
-    """A coloured badge that also says the status in words (colour is never the only cue)."""
-    symbols = {"met": "✓", "not_met": "✗", "on_track": "↗", "at_risk": "!", "no_data": "?"}
-    return format_html(
-        '<span class="badge status-{}" data-status="{}">'
-        '<span aria-hidden="true">{}</span> {}</span>',
-        status,
-        status,
-        symbols.get(status, ""),
-        status_label(status),
-    )
 
 
 @register.filter
@@ -152,7 +87,7 @@ def vn_datetime(value) -> str:
 @register.filter
 def sparkline(trend, width: int = 96) -> SafeString:
     """An inline SVG line over (year, value) pairs; years without a value leave a gap."""
-    points = [(year, _decimal(v)) for year, v in (trend or ())]
+    points = [(year, decimal_or_none(v)) for year, v in (trend or ())]
     known = [v for _y, v in points if v is not None]
     if len(known) < 2:
         return format_html('<span class="spark-empty">{}</span>', DASH)
@@ -194,12 +129,6 @@ def sparkline(trend, width: int = 96) -> SafeString:
         f"{last_x:.1f}",
         f"{last_y:.1f}",
     )
-
-
-@register.simple_tag
-def home_unit_of(user):
-    """The unit shown in the top bar: where the user lands (core.access.home_unit)."""
-    return home_unit(user)
 
 
 @register.filter

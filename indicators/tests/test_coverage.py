@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from django.utils import translation
-
 from indicators.coverage import Coverage, count, of_communes
-from indicators.queries import status_text
 
 COMMUNES = list(range(1, 13))
 PERSONS, LITERATE = 101, 102
@@ -60,16 +55,3 @@ def test_values_of_units_nobody_expected_do_not_count():
 
 def test_an_every_commune_figure_is_covered_by_its_communes_with_a_figure():
     assert of_communes(with_data=2, counted=12) == Coverage(2, 12)
-
-
-def _row(status: str, coverage: Coverage | None):
-    partial = coverage is not None and coverage.partial
-    return SimpleNamespace(status=status, coverage=coverage, partial=partial)
-
-
-def test_a_met_target_on_partial_data_is_never_a_bare_met():
-    with translation.override("vi"):
-        assert status_text(_row("met", Coverage(2, 12))) == "Đạt — 2/12 đơn vị báo cáo"
-        assert status_text(_row("met", Coverage(12, 12))) == "Đạt"
-        assert status_text(_row("met", Coverage(0, 0))) == "Đạt"
-        assert status_text(_row("no_data", Coverage(0, 12))).endswith("0/12 đơn vị báo cáo")

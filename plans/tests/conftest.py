@@ -1,10 +1,10 @@
-"""Fixtures: the small world of core.testing (unit tree, plan, values, a user of every role)."""
+"""Fixtures: the small world of plans.testing (unit tree, plan, values, a user of every role)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.testing import build_world
+from plans.testing import build_world
 
 
 @pytest.fixture

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from core.testing import build_world
 from indicators.models import SubtreeTotal
 from indicators.subtree_totals import recompute
+from indicators.testing import build_indicators, put_values
 from units.models import OrgUnit
+from units.testing import build_tree, build_users
 
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    tree = build_tree()
+    put_values(tree, build_indicators())
+    return SimpleNamespace(tree=tree, users=build_users(tree))
 
 
 @pytest.fixture

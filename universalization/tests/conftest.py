@@ -1,10 +1,10 @@
-"""Fixtures: the world of core.testing, with a small PCGD-XMC register on top."""
+"""Fixtures: the world of plans.testing, with a small PCGD-XMC register on top."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.testing import build_world
+from plans.testing import build_world
 from universalization.testing import build_register
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.testing import build_world
-from core.tests.test_browser import log_in, page  # noqa: F401  (the Chromium fixture)
+from core.testing import log_in, page  # noqa: F401  (the Chromium fixture)
+from plans.testing import build_world
 from universalization.testing import YEAR, build_register
 
 pytestmark = pytest.mark.browser
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def world(transactional_db):
-    # Built before Playwright starts its event loop (see core/tests/test_browser.py).
+    # Built before Playwright starts its event loop (see xhht/tests/test_browser.py).
     world = build_world()
     build_register(world)
     return world

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
-from core.testing import build_world
-from core.tests.test_browser import log_in, page  # noqa: F401  (the Chromium fixture)
+from core.testing import log_in, page  # noqa: F401  (the Chromium fixture)
+from plans.testing import build_world
 from universalization.exchange import COMMUNE_COLUMNS, PERSON_COLUMNS
 from universalization.models import Person
 from universalization.testing import YEAR, build_register

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from core.testing import build_world
+from plans.testing import build_world
 from universalization.models import Household, Person
 
 BEFORE = [("universalization", "0002_history_change_reason_as_text")]

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from core.testing import add_special_zone
 from units.models import Membership
+from units.testing import add_special_zone
 from universalization.models import Household, Person, PersonAccess
 
 ROLES = ["anonymous", "no_unit", "district_admin", "viewer", "commune_reporter",

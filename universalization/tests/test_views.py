@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from core.testing import add_special_zone
+from units.testing import add_special_zone
 from universalization import views
 from universalization.models import PersonAccess
 

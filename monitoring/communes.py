@@ -1,0 +1,162 @@
+"""The communes of a unit, year by year: their own figures, or counts of those meeting a level."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Count, Q
+
+from indicators.aggregate import IndicatorSpec, Part, Totals, figure
+from indicators.models import Indicator
+from indicators.provisional import Overlay
+from indicators.sums import (
+    element_ids_of,
+    indicator_spec,
+    roots_for_year,
+    totals_per_unit,
+    values_in,
+    year_end,
+    year_groups,
+)
+from plans.models import Target
+from units.access import subtree_filter
+from units.models import OrgUnit
+from units.tree import outermost, valid_on
+
+from .evaluation import CommuneCount
+
+# The level code of commune-level units (xã, phường, thị trấn, đặc khu): levels are data,
+# but "every commune" targets need to know which level is the commune's.
+COMMUNE_LEVEL = "commune"
+
+# --- communes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    """The communes of a unit year by year, with the sums over each commune's subtree."""
+
+    communes_by_year: dict[int, list[OrgUnit]]
+    totals: dict[int, Totals]
+
+    def values(self, spec: IndicatorSpec) -> dict[int, dict[OrgUnit, Fraction | None]]:
+        """Each commune's own indicator value, year by year."""
+        empty = Totals()
+        return {
+            year: {c: figure(spec, self.totals.get(c.pk, empty), year).value for c in communes}
+            for year, communes in self.communes_by_year.items()
+        }
+
+
+def commune_figures(
+    unit: OrgUnit, years: Sequence[int], element_ids: set[int], overlay: Overlay | None = None
+) -> CommuneFigures:
+    """The commune-level units standing for or inside `unit` at the end of each year (with
+    an overlay, their sums include the pending values).
+
+    One query for the communes of all years and one grouped sum per tree depth.
+    """
+    roots_by_year = {year: roots_for_year(unit, year) for year in years}
+    all_roots = units_for_period_union(roots_by_year.values())
+    if not all_roots:
+        return CommuneFigures({year: [] for year in years}, {})
+    candidates = list(
+        OrgUnit.objects.filter(subtree_filter(all_roots), level__code=COMMUNE_LEVEL)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(max(years))))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=year_end(min(years))))
+        .select_related("level")
+        .order_by("path")
+    )
+    communes_by_year = {
+        year: [
+            c
+            for c in candidates
+            if c.is_valid_on(year_end(year)) and any(c.path.startswith(r.path) for r in roots)
+        ]
+        for year, roots in roots_by_year.items()
+    }
+    everyone = {c.pk: c for cs in communes_by_year.values() for c in cs}
+    totals = totals_per_unit(
+        list(everyone.values()), years, element_ids, within=all_roots, overlay=overlay
+    )
+    return CommuneFigures(communes_by_year, totals)
+
+
+def units_for_period_union(root_lists: Iterable[list[OrgUnit]]) -> list[OrgUnit]:
+    """The outermost of several lists of roots: subtrees that cover all of them."""
+    return outermost({r.pk: r for roots in root_lists for r in roots}.values())
+
+
+_SQL_LOOKUPS = {"gt": "gt", "gte": "gte", "eq": "exact", "lte": "lte", "lt": "lt"}
+
+
+def counted_in_sql(target: Target) -> bool:
+    """A target on a level each commune holds is counted by the database, not in Python."""
+    return target.indicator.kind == Indicator.Kind.LEVEL and (
+        target.comparator in _SQL_LOOKUPS or target.comparator == Target.Comparator.PARITY
+    )
+
+
+def _meets(target: Target) -> Q:
+    if target.comparator == Target.Comparator.PARITY:
+        return Q(value__gte=target.value, value__lte=target.value_max)
+    return Q(**{f"value__{_SQL_LOOKUPS[target.comparator]}": target.value})
+
+
+def _part_q(part: Part) -> Q:
+    q = Q(element_id=part.element_id)
+    if part.sex:
+        q &= Q(sex=part.sex)
+    if part.age_band:
+        q &= Q(age_band=part.age_band)
+    return q
+
+
+def commune_counts(
+    unit: OrgUnit, years: Sequence[int], targets: Sequence[Target]
+) -> dict[tuple[int, int], CommuneCount]:
+    """(target id, year) → communes meeting the target, counted, and with a figure.
+
+    Two small grouped queries per tree of the years, whatever the number of communes:
+    the nation's 10,600 communes come back as a dozen numbers, not 127,000 rows.
+    """
+    counts: dict[tuple[int, int], CommuneCount] = {}
+    for roots, group_years in year_groups(unit, years):
+        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=COMMUNE_LEVEL)
+        counted = communes.aggregate(
+            **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
+        )
+        annotations = {}
+        for t in targets:
+            has = _part_q(indicator_spec(t.indicator).numerator)
+            # A level element is never disaggregated (the catalog refuses it), so the
+            # unique (unit, period, element, sex, age band) gives one row per commune.
+            annotations[f"met_{t.pk}"] = Count("pk", filter=has & _meets(t))
+            annotations[f"data_{t.pk}"] = Count("pk", filter=has)
+        alive = Q(pk__in=[])
+        for y in group_years:
+            alive |= Q(period__year=y) & valid_on(year_end(y), "unit__")
+        rows = {
+            row.pop("period__year"): row
+            for row in values_in(roots, elements_behind(targets), group_years)
+            .filter(alive, unit__level__code=COMMUNE_LEVEL)
+            .order_by()
+            .values("period__year")
+            .annotate(**annotations)
+        }
+        for t in targets:
+            for y in group_years:
+                row = rows.get(y, {})
+                counts[(t.pk, y)] = CommuneCount(
+                    met=row.get(f"met_{t.pk}", 0),
+                    counted=counted[f"y{y}"],
+                    with_data=row.get(f"data_{t.pk}", 0),
+                )
+    return counts
+
+
+def elements_behind(targets: Iterable[Target]) -> set[int]:
+    """The data elements that the targets' indicators read."""
+    return element_ids_of(target.indicator for target in targets)

@@ -1,0 +1,414 @@
+"""Target evaluation over the database: each target's figure, status and breakdown.
+
+The sums come from sums.py and communes.py (set-based SQL); the rules from evaluation.py
+(pure). The dashboard, the API and the benchmarks all read through here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.aggregate import Figure, Totals, figure, values_only
+from indicators.completeness import Expectations, expectations
+from indicators.coverage import Coverage, of_communes
+from indicators.models import DataValue, Period
+from indicators.provisional import Overlay, forms_awaiting, pending_under
+from indicators.sums import (
+    indicator_spec,
+    roots_for_year,
+    totals_per_unit,
+    unit_totals,
+    values_in,
+    year_end,
+    years_up_to,
+)
+from plans.models import Plan, Target
+from units.access import subtree_filter
+from units.models import OrgUnit
+
+from .communes import (
+    COMMUNE_LEVEL,
+    CommuneFigures,
+    commune_counts,
+    commune_figures,
+    counted_in_sql,
+    elements_behind,
+    units_for_period_union,
+)
+from .evaluation import (
+    CommuneCount,
+    Comparator,
+    Rule,
+    Status,
+    count_communes,
+    evaluate,
+    share_rule,
+)
+
+STATUS_LABELS = {
+    Status.MET: _("Met"),
+    Status.NOT_MET: _("Not met"),
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.NO_DATA: _("No data"),
+}
+
+
+def coverage_text(coverage: Coverage) -> str:
+    """ "2/12 đơn vị báo cáo": how many of the units expected to report did."""
+    return _("%(reported)s/%(expected)s units reported") % {
+        "reported": coverage.reported,
+        "expected": coverage.expected,
+    }
+
+
+def status_text(row: Evaluated) -> str:
+    """The status in words, never bare on partial coverage: "Đạt — 2/12 đơn vị báo cáo"."""
+    label = str(STATUS_LABELS.get(Status(row.status), row.status))
+    if row.partial:
+        return f"{label} — {coverage_text(row.coverage)}"
+    return label
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One target × unit × year: the figure shown, what it is made of, and its status."""
+
+    target: Target
+    unit: OrgUnit
+    year: int
+    value: Decimal | None
+    num: Decimal | None
+    den: Decimal | None
+    status: str
+    trend: tuple[tuple[int, Decimal | None], ...]
+    provisional: bool = False  # values awaiting approval enter this year's figure
+    # How many of the units expected to report for this year's figure did (None: not known)
+    coverage: Coverage | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether some unit expected to report has not: the status is not shown bare."""
+        return self.coverage is not None and self.coverage.partial
+
+
+def target_rule(target: Target) -> Rule:
+    return Rule(
+        comparator=Comparator(target.comparator),
+        value=target.value,
+        value_max=target.value_max,
+        due_year=target.due_year,
+    )
+
+
+def to_decimal(value: Fraction | None, places: int = 6) -> Decimal | None:
+    if value is None:
+        return None
+    quantum = Decimal(10) ** -places
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum)
+
+
+def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
+    """The years in which any element of the plan's indicators has a value for the unit."""
+    element_ids = elements_behind(plan.targets.select_related("indicator"))
+    years = set()
+    for year in Period.objects.values_list("year", flat=True).distinct():
+        roots = roots_for_year(unit, year)
+        if roots and values_in(roots, element_ids, [year]).exists():
+            years.add(year)
+    return sorted(years)
+
+
+# --- evaluation -------------------------------------------------------------------------
+
+
+def _evaluated(
+    target,
+    unit,
+    year,
+    figures: dict[int, Figure],
+    status,
+    overlay: Overlay | None = None,
+    coverage: Coverage | None = None,
+) -> Evaluated:
+    current = figures.get(year, Figure(value=None))
+    provisional = bool(overlay) and overlay.touches(
+        indicator_spec(target.indicator).element_ids, year
+    )
+    return Evaluated(
+        target=target,
+        unit=unit,
+        year=year,
+        value=to_decimal(current.value),
+        num=current.num,
+        den=current.den,
+        status=str(status),
+        trend=tuple((y, to_decimal(f.value)) for y, f in sorted(figures.items())),
+        provisional=provisional,
+        coverage=coverage,
+    )
+
+
+def _unit_scope(
+    target: Target,
+    unit: OrgUnit,
+    year: int,
+    totals: Totals,
+    years: Sequence[int],
+    overlay: Overlay | None = None,
+    coverage: Coverage | None = None,
+) -> Evaluated:
+    """The target on the unit's own sums; the trend covers every period up to `year`."""
+    spec = indicator_spec(target.indicator)
+    figures = {y: figure(spec, totals, y) for y in years}
+    status = evaluate(target_rule(target), values_only(figures), year)
+    return _evaluated(target, unit, year, figures, status, overlay, coverage)
+
+
+def _count_figure(counted: CommuneCount) -> Figure:
+    return Figure(value=counted.share, num=Decimal(counted.met), den=Decimal(counted.counted))
+
+
+# Comparators SQL can apply to a commune's own level value, exactly (decimals, no rounding).
+class _Communes:
+    """What every-commune targets need for one unit, computed once and only when asked."""
+
+    def __init__(
+        self,
+        unit: OrgUnit,
+        years: Sequence[int],
+        targets: Sequence[Target],
+        overlay: Overlay | None = None,
+    ) -> None:
+        self.unit, self.years, self.targets, self.overlay = unit, years, targets, overlay
+
+    @cached_property
+    def figures(self) -> CommuneFigures:
+        return commune_figures(self.unit, self.years, elements_behind(self.targets), self.overlay)
+
+    def counted_in_sql(self, target: Target) -> bool:
+        # Pending values are not in the database's counts: provisional figures count in Python.
+        return not self.overlay and counted_in_sql(target)
+
+    @cached_property
+    def counts(self) -> dict[tuple[int, int], CommuneCount]:
+        return commune_counts(
+            self.unit, self.years, [t for t in self.targets if self.counted_in_sql(t)]
+        )
+
+
+def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes) -> Evaluated:
+    rule = target_rule(target)
+    if _is_commune(unit) and unit.is_valid_on(year_end(year)):
+        # A commune's own dashboard judges the commune itself, not a share of one. (A
+        # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
+        values_by_year = communes.figures.values(indicator_spec(target.indicator))
+        figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
+        status = evaluate(rule, values_only(figures), year)
+        return _evaluated(target, unit, year, figures, status, communes.overlay,
+                          _own_coverage(figures.get(year)))  # fmt: skip
+    if communes.counted_in_sql(target):
+        empty = CommuneCount(0, 0, 0)
+        counts = {y: communes.counts.get((target.pk, y), empty) for y in communes.years}
+    else:
+        values_by_year = communes.figures.values(indicator_spec(target.indicator))
+        counts = {y: count_communes(rule, values) for y, values in values_by_year.items()}
+    figures = {y: _count_figure(c) for y, c in counts.items()}
+    status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+    return _evaluated(target, unit, year, figures, status, communes.overlay,
+                      _communes_coverage(counts.get(year)))  # fmt: skip
+
+
+def _own_coverage(own: Figure | None) -> Coverage:
+    """A commune judged on its own figure: one unit expected, itself."""
+    return Coverage(reported=int(own is not None and own.value is not None), expected=1)
+
+
+def _communes_coverage(counted: CommuneCount | None) -> Coverage:
+    if counted is None:
+        return Coverage(0, 0)
+    return of_communes(counted.with_data, counted.counted)
+
+
+def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
+    """Every target of the plan for one unit and year, in the plan's order."""
+    return evaluate_targets(plan_targets(plan), unit, year)
+
+
+def plan_targets(plan: Plan) -> list[Target]:
+    """The plan's targets in its order, with what evaluating and grouping them reads."""
+    return list(plan.targets.select_related("indicator", "group").order_by("order"))
+
+
+def evaluate_targets(
+    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> list[Evaluated]:
+    """The targets for one unit and year: one set of sums for all of them. With an overlay
+    (see provisional_overlay), the figures are provisional: pending values are included."""
+    years = years_up_to(year)
+    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
+    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
+    totals = (
+        unit_totals(unit, years, elements_behind(unit_targets), overlay)
+        if unit_targets
+        else Totals()
+    )
+    communes = _Communes(unit, years, commune_targets, overlay)
+    roots = roots_for_year(unit, year)
+    expected = (
+        expectations(roots, year, elements_behind(unit_targets), overlay)
+        if unit_targets
+        else Expectations()
+    )
+    return [
+        _every_commune(t, unit, year, communes)
+        if t.scope == Target.Scope.EVERY_COMMUNE
+        else _unit_scope(t, unit, year, totals, years, overlay,
+                         expected.coverage(roots, indicator_spec(t.indicator).element_ids))
+        for t in targets
+    ]  # fmt: skip
+
+
+def provisional_overlay(targets: Sequence[Target], unit: OrgUnit, year: int) -> Overlay:
+    """The values awaiting approval that enter the targets' figures for the unit, up to
+    `year`, over the tree as it stood each year."""
+    years = years_up_to(year)
+    roots = units_for_period_union(roots_for_year(unit, y) for y in years)
+    return pending_under(roots, years, elements_behind(targets))
+
+
+def forms_awaiting_approval(targets: Sequence[Target], unit: OrgUnit, year: int) -> int:
+    """How many forms of `year` for the unit hold figures of the targets and await approval."""
+    return forms_awaiting(roots_for_year(unit, year), year, elements_behind(targets))
+
+
+def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:
+    return evaluate_targets([target], unit, year)[0]
+
+
+def children_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The direct children, at the end of `year`, of the units standing for `unit`."""
+    day = year_end(year)
+    children = []
+    for root in roots_for_year(unit, year):
+        kids = OrgUnit.objects.get_children(root).select_related("level")
+        children += [c for c in kids if c.is_valid_on(day)]
+    return children
+
+
+def breakdown(
+    target: Target, unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> list[Evaluated]:
+    """The target evaluated on each child unit that has data (communes, bodies, districts)."""
+    return breakdown_targets([target], unit, year, overlay)[target.pk]
+
+
+def breakdown_targets(
+    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
+) -> dict[int, list[Evaluated]]:
+    """Each target evaluated on each child unit with data for it, keyed by target id (with
+    an overlay, provisional figures).
+
+    The children, the periods and the sums are read once for all the targets.
+    """
+    years = years_up_to(year)
+    children = children_in(unit, year)
+    unit_targets = [t for t in targets if t.scope == Target.Scope.UNIT]
+    commune_targets = [t for t in targets if t.scope == Target.Scope.EVERY_COMMUNE]
+    per_child, expected = {}, Expectations()
+    if unit_targets:
+        within = roots_for_year(unit, year)
+        per_child = totals_per_unit(
+            children, years, elements_behind(unit_targets), within=within, overlay=overlay
+        )
+        expected = expectations(within, year, elements_behind(unit_targets), overlay)
+    communes = (
+        commune_figures(unit, years, elements_behind(commune_targets), overlay)
+        if commune_targets
+        else None
+    )
+    inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
+    results = {}
+    for target in targets:
+        spec = indicator_spec(target.indicator)
+        if target.scope == Target.Scope.EVERY_COMMUNE:
+            results[target.pk] = _every_commune_breakdown(
+                target, year, children, communes.values(spec), inside
+            )
+        else:
+            results[target.pk] = [
+                _unit_scope(target, child, year, per_child[child.pk], years, inside.get(child.pk),
+                            expected.coverage([child], spec.element_ids))
+                for child in children
+                if child.pk in per_child and per_child[child.pk].element_ids & spec.element_ids
+            ]  # fmt: skip
+    return results
+
+
+def _every_commune_breakdown(
+    target, year, children, values_by_year, overlays: dict[int, Overlay]
+) -> list[Evaluated]:
+    """Each commune judged on its own value; each larger child by its share of communes."""
+    rule = target_rule(target)
+    child_by_path = {c.path: c for c in children}
+    inside: dict[OrgUnit, dict[int, dict]] = defaultdict(lambda: {y: {} for y in values_by_year})
+    for y, values in values_by_year.items():
+        for commune, value in values.items():
+            for depth in {c.depth for c in children}:
+                child = child_by_path.get(commune.path[: depth * OrgUnit.steplen])
+                if child is not None:
+                    inside[child][y][commune] = value
+    results = []
+    for child in children:
+        by_year = inside.get(child)
+        if not by_year or all(v is None for vals in by_year.values() for v in vals.values()):
+            continue
+        if _is_commune(child):
+            figures = {y: _own_figure(vals.get(child)) for y, vals in by_year.items()}
+            status = evaluate(rule, values_only(figures), year)
+            coverage = _own_coverage(figures.get(year))
+        else:
+            counts = {y: count_communes(rule, vals) for y, vals in by_year.items()}
+            figures = {y: _count_figure(c) for y, c in counts.items()}
+            status = evaluate(share_rule(rule, target.commune_share), values_only(figures), year)
+            coverage = _communes_coverage(counts.get(year))
+        results.append(_evaluated(target, child, year, figures, status, overlays.get(child.pk),
+                                  coverage))  # fmt: skip
+    return results
+
+
+def _is_commune(unit: OrgUnit) -> bool:
+    return unit.level_id is not None and unit.level.code == COMMUNE_LEVEL
+
+
+def _own_figure(value: Fraction | None) -> Figure:
+    return Figure(value=value, num=to_decimal(value, 2))
+
+
+def values_behind(target: Target, unit: OrgUnit, year: int) -> QuerySet[DataValue]:
+    """The data values a figure is made of, each with its unit, element and source."""
+    spec = indicator_spec(target.indicator)
+    parts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
+    match = Q(pk__in=[])
+    for part in parts:
+        q = Q(element_id=part.element_id)
+        if part.sex:
+            q &= Q(sex=part.sex)
+        if part.age_band:
+            q &= Q(age_band=part.age_band)
+        match |= q
+    roots = roots_for_year(unit, year)
+    qs = DataValue.objects.filter(subtree_filter(roots, "unit__"), match, period__year=year)
+    if spec.kind == "level" and target.scope == Target.Scope.UNIT:
+        qs = qs.filter(unit__in=roots)
+    return qs.select_related("unit", "element", "period", "updated_by").order_by(
+        "unit__path", "element__code", "age_band", "sex"
+    )

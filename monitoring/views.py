@@ -1,0 +1,297 @@
+"""Pages over evaluated targets: home (a registered landing page or the user's dashboard), a
+unit's dashboard, a target's breakdown by child unit, the data values behind a figure and
+one value's history. Outside the user's scope: 404."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from core import landing, xlsx
+from indicators.models import DataValue, Disaggregation
+from indicators.provisional import Overlay
+from indicators.sums import roots_for_year
+from monitoring import exports
+from monitoring.queries import (
+    STATUS_LABELS,
+    Evaluated,
+    breakdown,
+    evaluate_plan,
+    evaluate_target,
+    evaluate_targets,
+    forms_awaiting_approval,
+    plan_targets,
+    provisional_overlay,
+    values_behind,
+    years_with_data,
+)
+from plans.models import Plan, Target
+from plans.queries import plans_below, plans_for_unit
+from units.access import can, crumbs, get_unit_or_404, home_unit
+from units.models import OrgUnit
+
+
+def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
+    """The year asked for, else the plan's latest year with data (data of years after a plan
+    ended, such as a later reporting round, do not move its dashboard), else its last year."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1900 <= int(asked) <= 2200:
+        return int(asked)
+    in_plan = [y for y in years if plan.start_year <= y <= plan.end_year]
+    if in_plan or years:
+        return (in_plan or years)[-1]
+    return min(plan.end_year, datetime.date.today().year)
+
+
+def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
+    """The plan asked for (?plan=code), else the unit's first plan."""
+    asked = request.GET.get("plan")
+    return next((p for p in plans if p.code == asked), plans[0] if plans else None)
+
+
+def _year_choices(years: list[int], plan: Plan, year: int) -> list[int]:
+    return sorted(set(years) | set(range(plan.start_year, plan.end_year + 1)) | {year})
+
+
+def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
+    """A target of a plan that applies to the unit."""
+    target = (
+        Target.objects.select_related("indicator", "group", "plan")
+        .filter(pk=target_id, plan__in=plans_for_unit(unit))
+        .first()
+    )
+    if target is None:
+        raise Http404
+    return target
+
+
+def _measured_through(unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The units a year's figures come from, when they are not the unit itself."""
+    roots = roots_for_year(unit, year)
+    return [] if roots == [unit] else roots
+
+
+def _option_names() -> dict[str, dict[str, str]]:
+    """Disaggregation option names by dimension: {"sex": {"F": "Nữ", ...}, ...}."""
+    names: dict[str, dict[str, str]] = {d: {} for d in Disaggregation.Dimension.values}
+    for dimension, code, name in Disaggregation.objects.values_list("dimension", "code", "name"):
+        names[dimension][code] = name
+    return names
+
+
+def _by_group(
+    rows: list[Evaluated], provisional: dict[int, Evaluated]
+) -> list[tuple[object, list[tuple[Evaluated, Evaluated | None]]]]:
+    """Rows by objective group, each with its provisional figure where one is shown."""
+    groups: dict[int, tuple[object, list]] = {}
+    for row in rows:
+        pair = (row, provisional.get(row.target.pk))
+        groups.setdefault(row.target.group_id, (row.target.group, []))[1].append(pair)
+    return sorted(groups.values(), key=lambda g: g[0].order)
+
+
+def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> dict:
+    """How many forms await approval and, when the user asked to see the provisional figures
+    (?provisional=1), the values they hold (else an empty overlay, never computed)."""
+    waiting = forms_awaiting_approval(targets, unit, year)
+    shown = bool(waiting) and request.GET.get("provisional") == "1"
+    overlay = provisional_overlay(targets, unit, year) if shown else Overlay()
+    return {"forms_waiting": waiting, "show_provisional": shown, "overlay": overlay}
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_or_404(request.user, code)
+    plans = list(plans_for_unit(unit))
+    plan = _chosen_plan(request, plans)
+    context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": crumbs(request.user, unit)}
+    context["children"] = OrgUnit.objects.get_children(unit).select_related("level")
+    # A successor (đặc khu, 2025) breaks down through the units it came from.
+    context["has_parts"] = unit.numchild > 0 or unit.successions_in.exists()
+    if plan is None:
+        context["plans_below"] = plans_below(unit)
+        return render(request, "monitoring/dashboard.html", context)
+    years = years_with_data(plan, unit)
+    year = _year(request, years, plan)
+    targets = plan_targets(plan)
+    rows = evaluate_targets(targets, unit, year)
+    pending = _provisional(request, targets, unit, year)
+    overlay = pending.pop("overlay")
+    provisional = {}
+    if overlay:
+        provisional = {
+            r.target.pk: r for r in evaluate_targets(targets, unit, year, overlay) if r.provisional
+        }
+    counts = Counter(row.status for row in rows)
+    context |= {
+        "year": year,
+        "years": _year_choices(years, plan, year),
+        "groups": _by_group(rows, provisional),
+        **pending,
+        "counts": [
+            (status, label, counts.get(status, 0)) for status, label in STATUS_LABELS.items()
+        ],
+        "total": len(rows),
+        "partial": sum(1 for row in rows if row.partial),
+        "measured_through": _measured_through(unit, year),
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+def _chart(target: Target, rows: list[Evaluated]) -> dict:
+    """The bar chart's data: one bar per child unit, and the target each bar is held to."""
+
+    def number(value):
+        return float(value) if value is not None else None
+
+    def goal(row: Evaluated):
+        if target.scope == Target.Scope.EVERY_COMMUNE and row.den is not None:
+            return number(target.commune_share)
+        return number(target.value)
+
+    return {
+        "labels": [row.unit.display_name for row in rows],
+        "values": [number(row.value) for row in rows],
+        "goals": [goal(row) for row in rows],
+        "statuses": [row.status for row in rows],
+        "unit_label": target.indicator.unit_label,
+    }
+
+
+def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
+    """What a target's pages share: unit and target (404 outside scope), year, total."""
+    unit = get_unit_or_404(request.user, code)
+    target = _target_or_404(unit, target_id)
+    years = years_with_data(target.plan, unit) if "year" not in request.GET else []
+    year = _year(request, years, target.plan)
+    return {
+        "unit": unit,
+        "target": target,
+        "plan": target.plan,
+        "year": year,
+        "crumbs": crumbs(request.user, unit),
+        "total": evaluate_target(target, unit, year),
+        "measured_through": _measured_through(unit, year),
+    }
+
+
+@login_required
+def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    context = _target_context(request, code, target_id)
+    target, unit, year = context["target"], context["unit"], context["year"]
+    rows = breakdown(target, unit, year)
+    pending = _provisional(request, [target], unit, year)
+    overlay = pending.pop("overlay")
+    lines = [(row.unit, row, None) for row in rows]
+    if overlay:
+        lines = _with_provisional(rows, breakdown(target, unit, year, overlay))
+        total = evaluate_targets([target], unit, year, overlay)[0]
+        context["provisional_total"] = total if total.provisional else None
+    context |= {
+        "rows": rows,
+        "lines": lines,
+        "has_rows": bool(lines),
+        "chart": _chart(target, rows),
+        **pending,
+    }
+    return render(request, "monitoring/breakdown.html", context)
+
+
+def _with_provisional(approved: list[Evaluated], provisional: list[Evaluated]) -> list[tuple]:
+    """(unit, approved row or None, provisional row or None) for every unit of either list;
+    a provisional row only where values awaiting approval enter it."""
+    by_unit = {row.unit.pk: row for row in approved}
+    lines = [(p.unit, by_unit.pop(p.unit.pk, None), p if p.provisional else None)
+             for p in provisional]  # fmt: skip
+    return lines + [(row.unit, row, None) for row in by_unit.values()]
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.xlsx"'
+    return response
+
+
+@login_required
+def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The dashboard's table of targets as a spreadsheet, for the plan and year asked."""
+    unit = get_unit_or_404(request.user, code)
+    plans = list(plans_for_unit(unit))
+    plan = _chosen_plan(request, plans)
+    if plan is None:
+        raise Http404
+    year = _year(request, years_with_data(plan, unit), plan)
+    sheet = exports.dashboard_sheet(unit, plan, year, evaluate_plan(plan, unit, year))
+    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{year}")
+
+
+@login_required
+def breakdown_xlsx(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    """A target's breakdown by the units below, as a spreadsheet."""
+    context = _target_context(request, code, target_id)
+    unit, target, year = context["unit"], context["target"], context["year"]
+    sheet = exports.breakdown_sheet(unit, target, year, breakdown(target, unit, year))
+    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{target.code}-{year}")
+
+
+@login_required
+def target_values(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
+    context = _target_context(request, code, target_id)
+    values = values_behind(context["target"], context["unit"], context["year"])
+    context |= {"values": values, "option_names": _option_names()}
+    return render(request, "monitoring/values.html", context)
+
+
+def _changes(records: list) -> list[dict]:
+    """Each historical record with the value before it, newest first."""
+    changes, previous = [], None
+    for record in records:
+        changes.append(
+            {
+                "record": record,
+                "old": previous.value if previous is not None else None,
+                "new": record.value if record.history_type != "-" else None,
+                "who": record.history_user or record.updated_by,
+            }
+        )
+        previous = record
+    return changes[::-1]
+
+
+@login_required
+def value_history(request: HttpRequest, value_id: int) -> HttpResponse:
+    value = get_object_or_404(
+        DataValue.objects.select_related("unit", "element", "period", "updated_by"), pk=value_id
+    )
+    if not can(request.user, "view", value.unit):
+        raise Http404
+    records = value.history.select_related("history_user", "updated_by").order_by(
+        "history_date", "history_id"
+    )
+    context = {
+        "value": value,
+        "unit": value.unit,
+        "changes": _changes(list(records)),
+        "option_names": _option_names(),
+    }
+    return render(request, "monitoring/value_history.html", context)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.session.get("xhht_first_page_shown"):
+        # Once per session (i.e. on login): a page that needs the user now, such as the
+        # list of reports a reporter owes; later visits go to the dashboard.
+        request.session["xhht_first_page_shown"] = True
+        address = landing.first_page(request.user)
+        if address:
+            return redirect(address)
+    unit = home_unit(request.user)
+    if unit is None:
+        return render(request, "core/no_unit.html")
+    return redirect("dashboard", code=unit.code)
