@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from units.models import OrgUnit, UnitCodeAlias
 
-__all__ = ["CodeClash", "check_free", "overlaps", "resolve", "resolve_many"]
+__all__ = ["CodeClash", "check_free", "overlaps", "resolve", "resolve_many", "year_end"]
+
+
+def year_end(year: int) -> datetime.date:
+    """The day a code is read on for a figure or a page of `year`: the map at its end."""
+    return datetime.date(year, 12, 31)
 
 
 class CodeClash(ValueError):

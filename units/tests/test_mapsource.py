@@ -54,3 +54,23 @@ def test_every_old_commune_has_a_successor_and_splits_are_kept_whole(rows):
     out = Counter(s.predecessor for s in rows.successions if len(s.predecessor[0]) == 5)
     assert len(out) == 10035
     assert sum(1 for s in rows.successions if s.kind == "split") > 1000
+
+
+def test_the_cat_hai_file_agrees_with_the_packages(rows):
+    """data/units/hai-phong-cat-hai.yaml carries the packages' codes, names and sources, so
+    loading the whole map over it changes none of its administrative units."""
+    import datetime
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "data" / "units" / "hai-phong-cat-hai.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    packaged = {u.key: u for u in rows.units}
+    administrative = [u for u in data["units"] if "kind" not in u]
+    for unit in administrative:
+        start = unit.get("valid_from")
+        key = (unit["code"], start and datetime.date.fromisoformat(start))
+        row = packaged[key]
+        assert (unit["name"], unit.get("code_source")) == (row.name, row.source), key
+    assert len(administrative) == 1 + 1 + 1 + 12 + 1  # VN, city, district, communes, zone
