@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from units.codes import resolve
 from units.models import Membership, OrgUnit
 from units.tree import subtree_q, with_predecessors
 
@@ -70,10 +71,11 @@ def can(user, action: str, unit: OrgUnit) -> bool:
     return any(unit.path.startswith(root.path) for root in roots)
 
 
-def get_unit_or_404(user, code: str, action: str = "view") -> OrgUnit:
-    """The unit with this code if `user` may do `action` there; otherwise 404, never 403,
-    so that a user cannot even learn which units exist outside their scope."""
-    unit = OrgUnit.objects.select_related("level").filter(code=code).first()
+def get_unit_or_404(user, code: str, action: str = "view", *, on=None) -> OrgUnit:
+    """The unit holding this code on `on` (today by default; a page of a past year passes
+    that year's end: units/codes.py) if `user` may do `action` there; otherwise 404, never
+    403, so that a user cannot even learn which units exist outside their scope."""
+    unit = resolve(code, on)
     if unit is None or not can(user, action, unit):
         raise Http404
     return unit
