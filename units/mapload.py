@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import add_creation_history, insert_rows
 from units.codes import overlaps
 from units.mapdata import Key, MapRows, UnitRow
 from units.models import OrgUnit, UnitLevel, UnitSuccession
@@ -139,9 +142,7 @@ def _write_units(
         raise MapLoadError(problems)
     for unit in created:
         unit.numchild = gained.pop(unit.path, 0)
-    OrgUnit.objects.bulk_create(created, batch_size=2000)
-    _pks_by_path(created)
-    OrgUnit.history.bulk_history_create(created, default_user=user, default_change_reason=REASON)
+    _insert_units(created, user)
     if updated:
         OrgUnit.objects.bulk_update(updated, FIELDS, batch_size=2000)
         OrgUnit.history.bulk_history_create(
@@ -152,13 +153,38 @@ def _write_units(
     return units
 
 
-def _pks_by_path(created: list[OrgUnit]) -> None:
-    """Fill the new units' ids where the database did not return them."""
-    missing = {u.path: u for u in created if u.pk is None}
-    if missing:
-        found = OrgUnit.objects.filter(path__in=list(missing)).values_list("path", "pk")
-        for path, pk in found:
-            missing[path].pk = pk
+UNIT_COLUMNS = [
+    "path", "depth", "numchild", "code", "name", "short_name", "level_id", "kind",
+    "valid_from", "valid_to", "official_code_source",
+]  # fmt: skip
+
+
+def _insert_units(created: list[OrgUnit], user) -> None:
+    """Plain INSERTs and one INSERT … SELECT of their history (core/bulk.py): the ORM's
+    bulk_create spent most of a national load preparing fields. Ids are read back by path."""
+    day = connection.ops.adapt_datefield_value
+    rows = [
+        (u.path, u.depth, u.numchild, u.code, u.name, u.short_name, u.level_id, u.kind,
+         day(u.valid_from), day(u.valid_to), u.official_code_source)
+        for u in created
+    ]  # fmt: skip
+    last = _last_id(OrgUnit)
+    insert_rows(OrgUnit, UNIT_COLUMNS, rows)
+    by_path = {u.path: u for u in created}
+    for path, pk in OrgUnit.objects.filter(pk__gt=last).values_list("path", "pk"):
+        if path in by_path:
+            by_path[path].pk = pk
+    _history_since(OrgUnit, last, user)
+
+
+def _last_id(model) -> int:
+    return model.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _history_since(model, last: int, user) -> None:
+    """Creation history of the rows this load inserted (ids above `last`, in this transaction)."""
+    user_id = getattr(user, "pk", None)
+    add_creation_history(model, '"id" > %s', [last], user_id=user_id, moment=timezone.now())
 
 
 def _raise_child_counts(gained: Counter) -> None:
@@ -186,15 +212,15 @@ def _write_successions(rows: MapRows, units: dict[Key, OrgUnit], user, counts: C
             setattr(link, f, values[f])
         if changed:
             updated.append(link)
-    UnitSuccession.objects.bulk_create(created, batch_size=2000)
-    if created and created[0].pk is None:
-        pairs = {(s.predecessor_id, s.successor_id): s for s in created}
-        for pk, p, s in UnitSuccession.objects.values_list("pk", "predecessor", "successor"):
-            if (p, s) in pairs:
-                pairs[(p, s)].pk = pk
-    UnitSuccession.history.bulk_history_create(
-        created, default_user=user, default_change_reason=REASON
-    )
+    day = connection.ops.adapt_datefield_value
+    last = _last_id(UnitSuccession)
+    insert_rows(
+        UnitSuccession,
+        ["predecessor_id", "successor_id", "kind", "effective_on", "legal_act"],
+        [(s.predecessor_id, s.successor_id, s.kind, day(s.effective_on), s.legal_act)
+         for s in created],
+    )  # fmt: skip
+    _history_since(UnitSuccession, last, user)
     if updated:
         UnitSuccession.objects.bulk_update(updated, ["kind", "effective_on", "legal_act"])
         UnitSuccession.history.bulk_history_create(
