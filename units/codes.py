@@ -31,7 +31,8 @@ class CodeClash(ValueError):
 
 
 def resolve(code: str, on: datetime.date | None = None) -> OrgUnit | None:
-    """The unit that holds `code` on `on` (today by default).
+    """The unit that holds `code` on `on` (today by default); `CODE@YYYY-MM-DD` names the
+    day itself (a link to a unit whose period is bounded: OrgUnit.ref).
 
     When no unit holds it that day, the holder nearest in time (a commune's page still opens
     after the commune ended), then an alias; None when nothing is known by that code.
@@ -42,22 +43,36 @@ def resolve(code: str, on: datetime.date | None = None) -> OrgUnit | None:
 def resolve_many(
     codes: Iterable[str], on: datetime.date | None = None, *, among: QuerySet | None = None
 ) -> dict[str, OrgUnit]:
-    """`resolve` for many codes in two queries: {code: unit} for the codes that resolve,
-    only among the units of `among` when given."""
-    wanted = {str(c) for c in codes}
-    day = on or timezone.localdate()
+    """`resolve` for many codes in two queries: {code as asked: unit} for the codes that
+    resolve, only among the units of `among` when given."""
+    default = on or timezone.localdate()
+    asked = {str(c): _split(str(c), default) for c in codes}
     units = OrgUnit.objects.all() if among is None else among
     holders: dict[str, list[OrgUnit]] = {}
-    for unit in units.filter(code__in=wanted).select_related("level"):
+    bare = {code for code, _day in asked.values()}
+    for unit in units.filter(code__in=bare).select_related("level"):
         holders.setdefault(unit.code, []).append(unit)
-    found = {code: _nearest(units, day) for code, units in holders.items()}
-    missing = wanted - found.keys()
+    found = {
+        ref: _nearest(holders[code], day) for ref, (code, day) in asked.items() if code in holders
+    }
+    missing = {code: ref for ref, (code, _day) in asked.items() if ref not in found}
     if missing:
         aliases = UnitCodeAlias.objects.filter(code__in=missing).select_related("unit__level")
         if among is not None:
             aliases = aliases.filter(unit__in=among.values("pk"))
-        found.update({a.code: a.unit for a in aliases})
+        found.update({missing[a.code]: a.unit for a in aliases})
     return found
+
+
+def _split(ref: str, default: datetime.date) -> tuple[str, datetime.date]:
+    """ "11914@2025-07-01" -> ("11914", 1 July 2025); a bare code is read on `default`."""
+    code, sep, day = ref.partition("@")
+    if sep:
+        try:
+            return code, datetime.date.fromisoformat(day)
+        except ValueError:
+            return ref, default  # not a day: the whole text is the code
+    return code, default
 
 
 def _nearest(units: list[OrgUnit], day: datetime.date) -> OrgUnit:

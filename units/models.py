@@ -106,6 +106,14 @@ class OrgUnit(MP_Node):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def ref(self) -> str:
+        """The unit's code in links: with its first (or last) day when its period is bounded,
+        since a code is unique only within its period (units/codes.py reads CODE@YYYY-MM-DD).
+        Thị trấn Cát Bà is 11914@2025-06-30, đặc khu Cát Hải 11914@2025-07-01."""
+        day = self.valid_from or self.valid_to
+        return f"{self.code}@{day.isoformat()}" if day else self.code
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to

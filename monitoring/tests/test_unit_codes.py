@@ -33,3 +33,24 @@ def test_11914_is_the_special_zone_today_and_thi_tran_cat_ba_in_2020(admin_clien
 def test_a_communes_former_code_still_reaches_its_page(admin_client):
     assert _unit(admin_client, "/units/12340/dashboard/").name == "Thị trấn Cát Hải"
     assert _unit(admin_client, "/units/31-DK-CATHAI/dashboard/").name == "Đặc khu Cát Hải"
+
+
+def test_a_code_with_its_day_names_one_unit_whatever_the_year(admin_client):
+    assert _unit(admin_client, "/units/11914@2025-07-01/dashboard/?year=2020").name == (
+        "Đặc khu Cát Hải"
+    )
+    assert _unit(admin_client, "/units/11914@2025-06-30/dashboard/").name == "Thị trấn Cát Bà"
+
+
+def test_a_successors_dashboard_links_to_itself_with_its_first_day(client, db):
+    from django.urls import reverse
+
+    from plans.testing import build_world
+    from units.testing import add_special_zone
+
+    world = build_world()
+    add_special_zone(world.tree)
+    client.force_login(world.users.superuser)
+    html = client.get(reverse("dashboard", args=["DK-A"]), {"year": 2020}).content.decode()
+    assert 'action="/units/DK-A@2025-07-01/dashboard/"' in html
+    assert "/units/DK-A@2025-07-01/dashboard.xlsx" in html

@@ -82,3 +82,15 @@ def test_in_bulk_by_code_gives_each_codes_holder_today(units):
     found = OrgUnit.objects.in_bulk(["11914", "12337"], field_name="code")
     assert found == {"11914": units["zone"], "12337": units["town"]}
     assert OrgUnit.objects.filter(valid_to__isnull=True).in_bulk(["12337"], field_name="code") == {}
+
+
+def test_a_code_with_a_day_names_that_days_holder(units):
+    assert resolve("11914@2025-06-30") == units["town"]
+    assert resolve("11914@2025-07-01", OLD_DAY) == units["zone"]
+    assert resolve("11914@not-a-day") is None
+
+
+def test_a_units_ref_names_it_unambiguously(units):
+    assert (units["town"].ref, units["zone"].ref) == ("11914@2025-06-30", "11914@2025-07-01")
+    assert resolve(units["town"].ref, NEW_DAY) == units["town"]
+    assert OrgUnit.objects.get(code="31").ref == "31"
