@@ -139,7 +139,7 @@ def build(src: Sources) -> MapRows:
     rows = MapRows()
     country = UnitRow("VN", "Việt Nam", "", "country", None, None, None, "ISO 3166-1 alpha-2")
     rows.units.append(country)
-    old_provinces = _old_provinces(src, rows)
+    old_provinces = _old_provinces(src)
     new_provinces, province_of_key = _new_provinces(src, old_provinces, rows)
     _old_districts_and_communes(src, rows)
     new_units = _new_communes(src, new_provinces, rows)
@@ -148,7 +148,7 @@ def build(src: Sources) -> MapRows:
     return rows
 
 
-def _old_provinces(src: Sources, rows: MapRows) -> dict[str, UnitRow]:
+def _old_provinces(src: Sources) -> dict[str, UnitRow]:
     seen: dict[str, UnitRow] = {}
     for u in src.old:
         if u.province_code not in seen:
@@ -316,7 +316,9 @@ def _kind(successors: int, predecessors: int) -> str:
     return "renamed" if predecessors == 1 else "merged"
 
 
-def _whole_districts(src, links, sources, rows: MapRows) -> None:
+def _whole_districts(
+    src: Sources, links: dict[str, set[Key]], sources: dict[Key, set[str]], rows: MapRows
+) -> None:
     by_district: dict[str, list[OldUnit]] = defaultdict(list)
     for u in src.old:
         if u.code:
