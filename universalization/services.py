@@ -26,7 +26,7 @@ from . import exchange
 from .counting import FACT_FIELDS
 from .exchange import CommuneRow, Errors, ExchangeError, PersonRow
 from .models import CommuneYear, Household, Person, PersonAccess, search_key
-from .publishing import publish_register
+from .publishing import flag_changed, publish_register
 from .queries import current_rules
 
 BATCH = 2000
@@ -47,6 +47,8 @@ class ImportResult:
     unchanged: int = 0
     households: int = 0
     commune_ids: list[int] = field(default_factory=list)
+    # Communes whose flag for the year the files changed: later years may follow it.
+    flag_changed_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -314,6 +316,7 @@ def import_register(
             CommuneYear.objects.update_or_create(
                 commune=unit, year=year, defaults={"disadvantaged": flag}
             )
+            result.flag_changed_ids.append(unit.pk)
     result.communes = len(checked.units)
     result.commune_ids = [u.pk for u in checked.units.values()]
     return result
@@ -629,11 +632,14 @@ def load_register(
     progress: Progress | None = None,
 ) -> ImportResult:
     """import_register (checked whole, then written in batches), then the plan figures of
-    `year` around the communes it loaded (RegisterRefused: nothing written)."""
+    `year` around the communes it loaded, and of the later years a changed flag holds for
+    (RegisterRefused: nothing written)."""
     result = import_register(communes_path, persons_path, year=year, actor=actor,
                              progress=progress)  # fmt: skip
     with transaction.atomic():
         communes = list(OrgUnit.objects.filter(pk__in=result.commune_ids))
         if communes:
             publish_register(communes, year, current_rules(), actor=actor)
+        for commune in OrgUnit.objects.filter(pk__in=result.flag_changed_ids):
+            flag_changed(commune, year, actor=actor)
     return result
