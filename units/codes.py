@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from units.models import OrgUnit, UnitCodeAlias
 
-__all__ = ["CodeClash", "check_free", "overlaps", "resolve", "resolve_many", "year_end"]
+__all__ = [
+    "CodeClash", "check_free", "nearest", "overlaps", "resolve", "resolve_many", "year_end",
+]  # fmt: skip
 
 
 def year_end(year: int) -> datetime.date:
@@ -53,7 +55,7 @@ def resolve_many(
     for unit in units.filter(code__in=bare).select_related("level"):
         holders.setdefault(unit.code, []).append(unit)
     found = {
-        ref: _nearest(holders[code], day) for ref, (code, day) in asked.items() if code in holders
+        ref: nearest(holders[code], day) for ref, (code, day) in asked.items() if code in holders
     }
     missing = {code: ref for ref, (code, _day) in asked.items() if ref not in found}
     if missing:
@@ -75,7 +77,7 @@ def _split(ref: str, default: datetime.date) -> tuple[str, datetime.date]:
     return code, default
 
 
-def _nearest(units: list[OrgUnit], day: datetime.date) -> OrgUnit:
+def nearest(units: list[OrgUnit], day: datetime.date) -> OrgUnit:
     """The unit valid on `day`, else the one whose period ends or starts closest to it."""
 
     def distance(unit: OrgUnit) -> int:

@@ -56,3 +56,11 @@ def test_a_unit_outside_scope_or_unknown_is_404(units, viewer):
         get_unit_or_404(viewer, "99")
     with pytest.raises(Http404):
         get_unit_or_404(viewer, "00000")
+
+
+def test_a_bare_code_names_the_holder_the_user_may_see(units, django_user_model):
+    reporter = django_user_model.objects.create_user("xa_11914")
+    Membership.objects.create(user=reporter, unit=units["town"], role=Membership.Role.VIEWER)
+    assert get_unit_or_404(reporter, "11914") == units["town"]
+    with pytest.raises(Http404):
+        get_unit_or_404(reporter, "11914@2025-07-01")
