@@ -18,6 +18,7 @@ from core.bulk import add_creation_history, db_datetime, insert_rows
 from core.text import nfc
 from core.writes import make_way_for_writers
 from units.access import can
+from units.codes import resolve_many, year_end
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 
@@ -63,11 +64,13 @@ Progress = Callable[[int, int], None]  # (persons done, persons in the file; 0 =
 
 
 def _resolve_communes(
-    communes: dict[str, CommuneRow], actor, errors: Errors, file: str
+    communes: dict[str, CommuneRow], actor, errors: Errors, file: str, year: int
 ) -> dict[str, OrgUnit]:
-    """The commune units the file names, checking codes, districts and the actor's scope."""
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=list(communes))}
-    ancestors = {u.code: ancestor_paths(u.path) for u in units.values()}
+    """The commune units the file names, checking codes, districts and the actor's scope.
+    A code is read on the register year's last day: 11914 was thị trấn Cát Bà until
+    30/06/2025 and is đặc khu Cát Hải after (units/codes.py)."""
+    units = resolve_many(communes, year_end(year))
+    ancestors = {code: ancestor_paths(u.path) for code, u in units.items()}
     codes_by_path = dict(
         OrgUnit.objects.filter(path__in={p for ps in ancestors.values() for p in ps}).values_list(
             "path", "code"
@@ -249,7 +252,7 @@ def check_register(
     """Read both files whole, writing nothing; RegisterRefused lists every problem."""
     errors = Errors()
     communes = exchange.read_communes(communes_path, errors)
-    units = _resolve_communes(communes, actor, errors, Path(communes_path).name)
+    units = _resolve_communes(communes, actor, errors, Path(communes_path).name, year)
     total = sum(1 for _row in exchange.read_persons(persons_path, communes, year, errors))
     if errors.items:
         raise RegisterRefused(errors.items, errors.more)
