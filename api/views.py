@@ -36,6 +36,7 @@ from monitoring.queries import (
 from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
 from units.access import get_unit_or_404, units_visible_to
+from units.codes import year_end
 from units.models import OrgUnit, UnitSuccession
 from units.tree import subtree_q, valid_on
 
@@ -211,7 +212,7 @@ class EvaluationList(Scoped, generics.ListAPIView):
         year = filters.as_year("year", params["year"])
         target_id = filters.optional_int(self.request, "target")
         plan = visible_plan_or_404(self.request.user, plan_id)
-        unit = get_unit_or_404(self.request.user, params["unit"])
+        unit = get_unit_or_404(self.request.user, params["unit"], on=year_end(year))
         if not plans_for_unit(unit).filter(pk=plan.pk).exists():
             raise ValidationError({"plan": [_("This plan does not apply to this unit.")]})
         targets = list(
@@ -259,9 +260,10 @@ class DataValueViewSet(Scoped, viewsets.ReadOnlyModelViewSet):
     def rows(self) -> QuerySet[DataValue]:
         values = visible_values(self.request.user).select_related("unit", "period", "element")
         params = self.request.query_params
-        if params.get("unit"):
-            values = values.filter(unit=get_unit_or_404(self.request.user, params["unit"]))
         year = filters.optional_year(self.request, "year")
+        if params.get("unit"):
+            on = year_end(year) if year is not None else None
+            values = values.filter(unit=get_unit_or_404(self.request.user, params["unit"], on=on))
         if year is not None:
             values = values.filter(period__year=year)
         if params.get("element"):

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from indicators.demo import DemoSpecError, ensure_year_periods
+from units.codes import resolve, resolve_many, year_end
 from units.models import OrgUnit
 
 from . import services
@@ -32,8 +33,10 @@ def load_demo_round(spec: Mapping, selected: Mapping[str, list[str]], seed: str)
     missing = sorted(set(spec["data_sets"]) - {d.code for d in data_sets})
     if missing:
         raise DemoSpecError(_("Unknown data sets: %(codes)s") % {"codes": ", ".join(missing)})
+    # The round's unit codes are read on its year's end (units/codes.py).
+    day = year_end(spec["year"])
     round_ = services.open_round(
-        owner=_unit(spec["owner"]),
+        owner=_unit(spec["owner"], day),
         period=ensure_year_periods([spec["year"]])[spec["year"]],
         code=spec["code"],
         name=spec["name"],
@@ -41,10 +44,10 @@ def load_demo_round(spec: Mapping, selected: Mapping[str, list[str]], seed: str)
         due_on=datetime.date.fromisoformat(spec["due_on"]),
         data_sets=data_sets,
         actor=office,
-        units=_named_units(spec.get("named_units", {}), data_sets, selected),
+        units=_named_units(spec.get("named_units", {}), data_sets, selected, day),
     )
     for step in spec.get("story", []):
-        _play(round_, step, office, seed, spec["change"])
+        _play(round_, step, office, seed, spec["change"], day)
     statuses = round_.submissions.values_list("status", flat=True)
     return {"round": round_, "forms": len(statuses), "statuses": sorted(statuses)}
 
@@ -56,15 +59,18 @@ def _user(username: str):
     return user
 
 
-def _unit(code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code).first()
+def _unit(code: str, day: datetime.date) -> OrgUnit:
+    unit = resolve(code, day)
     if unit is None:
         raise DemoSpecError(_("Unknown unit %(code)s") % {"code": code})
     return unit
 
 
 def _named_units(
-    named: Mapping[str, list[str]], data_sets: list[DataSet], selected: Mapping[str, list[str]]
+    named: Mapping[str, list[str]],
+    data_sets: list[DataSet],
+    selected: Mapping[str, list[str]],
+    day: datetime.date,
 ) -> dict[int, list[OrgUnit]]:
     """Units chosen by selector for the data sets that name no unit level or kinds."""
     by_code = {d.code: d for d in data_sets}
@@ -76,15 +82,17 @@ def _named_units(
         if unknown:
             raise DemoSpecError(_("Unknown unit selector %(name)s") % {"name": unknown[0]})
         codes = [c for s in selectors for c in selected[s]]
-        chosen[by_code[code].pk] = list(OrgUnit.objects.filter(code__in=codes).order_by("path"))
+        chosen[by_code[code].pk] = sorted(resolve_many(codes, day).values(), key=lambda u: u.path)
     return chosen
 
 
-def _play(round_: ReportingRound, step: Mapping, office, seed: str, change: list) -> None:
+def _play(
+    round_: ReportingRound, step: Mapping, office, seed: str, change: list, day: datetime.date
+) -> None:
     """Fill one unit's form and take it to the step's status."""
     submission = (
         Submission.objects.select_related("unit", "data_set", "round__period")
-        .filter(round=round_, unit__code=step["unit"], data_set__code=step["data_set"])
+        .filter(round=round_, unit=resolve(step["unit"], day), data_set__code=step["data_set"])
         .first()
     )
     if submission is None:

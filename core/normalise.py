@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
@@ -51,13 +52,27 @@ def _kept(key) -> bool:
     return isinstance(key, str) and bool(_KEPT_AS_TYPED.search(key))
 
 
+# The API answers a NUL in its query with a JSON 400 naming the parameter (api.filters).
+API_PREFIX = "/api/"
+
+
+def holds_nul(query: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
 class NormaliseTextMiddleware:
-    """request.GET, and request.POST of a form, with every text in NFC before any view."""
+    """request.GET, and request.POST of a form, with every text in NFC before any view.
+
+    A page's query holding a NUL character is refused (400): PostgreSQL cannot compare text
+    holding one, so a search or filter passing it on would end in a server error.
+    """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path_info.startswith(API_PREFIX) and holds_nul(request.GET):
+            raise BadRequest("NUL character in the query string")
         request.GET = nfc_query(request.GET)
         if request.method == "POST" and request.content_type in FORM_TYPES:
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from core.text import nfc
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what an upload may weigh
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # what its zip may unpack to (zip bombs)
@@ -310,20 +313,6 @@ def _xlsx_grid(path: Path, caps: Caps) -> Grid:
                 book.close()
 
 
-def check_xlsx(path: Path, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> None:
-    """Scan every worksheet and the table of texts of an .xlsx against the caps, streaming,
-    before any openpyxl reader opens it (load_workbook, even read-only, reads every sheet's
-    size first, keeping one element per row): for readers of several sheets, such as the
-    register's. The zip checks (check_zip) come first."""
-    caps = Caps(max_rows, max_columns, MAX_MERGED)
-    with zipfile.ZipFile(path) as archive:
-        _count_shared_strings(archive, MAX_SHARED_STRINGS)
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with archive.open(name) as source:
-                    _scan_sheet(source, caps)
-
-
 # --- .xls and .ods: calamine, in a child process whose memory is capped -----------------
 
 
@@ -335,6 +324,17 @@ def _untagged(value):
     return _value(value)
 
 
+def _failed_child(done: subprocess.CompletedProcess) -> dict:
+    """Why the reader process ended without an answer. Killed by a signal, or stopped by a
+    failed allocation (calamine aborts on one), it ran out of its capped memory: the sheet is
+    too large. Anything else is the reader's own failure: the file is called unreadable, and
+    the error is logged for the administrator rather than blamed on the file's size."""
+    if done.returncode < 0 or b"memory allocation" in done.stderr or b"MemoryError" in done.stderr:
+        return {"refused": "memory"}
+    logger.warning("the spreadsheet reader failed (%s): %s", done.returncode, done.stderr[-500:])
+    return {"refused": "unreadable"}
+
+
 def _calamine_grid(path: Path, caps: Caps) -> Grid:
     """Values only: calamine gives a formula's computed value and cannot tell a formula that
     has none from an empty cell."""
@@ -343,9 +343,11 @@ def _calamine_grid(path: Path, caps: Caps) -> Grid:
                str(CHILD_MEMORY_BYTES)]  # fmt: skip
     try:
         done = subprocess.run(command, capture_output=True, timeout=CHILD_SECONDS, check=False)
-        answer = json.loads(done.stdout) if done.returncode == 0 else {"refused": "memory"}
-    except (subprocess.TimeoutExpired, ValueError):
-        answer = {"refused": "memory"}
+        answer = json.loads(done.stdout) if done.returncode == 0 else _failed_child(done)
+    except subprocess.TimeoutExpired:
+        answer = {"refused": "memory"}  # a rectangle too big to fill within the time
+    except ValueError:
+        answer = {"refused": "unreadable"}
     refused = answer.get("refused")
     if refused == "rows":
         caps.check(caps.rows + 1, 0)

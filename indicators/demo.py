@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.datafile import DataFile, read_data_file, upsert
 from indicators.models import DataElement, DataValue, Indicator, Period
 from indicators.services import NewValue, publish_values
+from units.codes import resolve, resolve_many
 from units.models import OrgUnit
 from units.tree import subtree_q
 
@@ -216,17 +217,20 @@ def read_spec(path: str | Path) -> DataFile:
     return read_data_file(path, SCHEMA)
 
 
-def resolve_selectors(selectors: Mapping[str, Mapping]) -> dict[str, list[str]]:
-    """Each named selector's unit codes, in code order; an empty selection is an error."""
+def resolve_selectors(
+    selectors: Mapping[str, Mapping], on: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """Each named selector's unit codes, in code order; an empty selection is an error.
+    Codes are read on `on` (units/codes.py: a code is unique only within its period)."""
     found = {}
     for name, sel in selectors.items():
         qs = OrgUnit.objects.all()
         if "codes" in sel:
-            qs = qs.filter(code__in=sel["codes"])
+            qs = qs.filter(pk__in=[u.pk for u in resolve_many(sel["codes"], on).values()])
         if "group" in sel:
             qs = qs.filter(member_of__code=sel["group"])
         if "under" in sel:
-            root = OrgUnit.objects.filter(code=sel["under"]).first()
+            root = resolve(sel["under"], on)
             if root is None:
                 raise DemoSpecError(_("Unknown unit %(code)s") % {"code": sel["under"]})
             qs = qs.filter(subtree_q(root.path), depth__gt=root.depth)
@@ -267,9 +271,12 @@ def ensure_year_periods(years: Iterable[int]) -> dict[int, Period]:
     return periods
 
 
-def write_figures(figures: Figures, periods: Mapping[int, Period]) -> dict[str, int]:
-    """Store the figures as demo values; a value someone entered or imported is never touched."""
-    units = dict(OrgUnit.objects.filter(code__in={k[0] for k in figures}).values_list("code", "pk"))
+def write_figures(
+    figures: Figures, periods: Mapping[int, Period], on: datetime.date | None = None
+) -> dict[str, int]:
+    """Store the figures as demo values; a value someone entered or imported is never touched.
+    Unit codes are read on `on`."""
+    units = {code: u.pk for code, u in resolve_many({k[0] for k in figures}, on).items()}
     elements = dict(DataElement.objects.values_list("code", "pk"))
     unknown = sorted({k[1] for k in figures} - set(elements))
     if unknown:

@@ -168,6 +168,7 @@ def write_values(
     keys = set(incoming) | removals
     if not keys:
         return Written()
+    subtree_totals.hold_units_and_ancestors({k[0] for k in keys})
     existing = {
         (r.unit_id, r.period_id, r.element_id, r.sex, r.age_band): r
         for r in DataValue.objects.select_for_update().filter(

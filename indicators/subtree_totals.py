@@ -51,6 +51,17 @@ def add_to_ancestors(value: DataValue, delta: Decimal, *, new: bool = False) -> 
         _add(unit_id, key, delta)
 
 
+def hold_units_and_ancestors(unit_ids: Iterable[int]) -> None:
+    """Hold the units a write touches, and every unit above them, in path order, before the
+    write reads what exists: two writers of the same new value would otherwise both find
+    nothing and both insert (a duplicate key on PostgreSQL). Path order is the order `_hold`
+    takes, so writers that also recompute totals never wait on each other in a circle."""
+    paths = OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
+    wanted = {p for path in paths for p in ancestor_paths(path, include_self=True)}
+    units = OrgUnit.objects.filter(path__in=wanted).order_by("path")
+    list(units.select_for_update(no_key=True).values_list("pk", flat=True))
+
+
 def _hold(unit_ids: Iterable[int] | None) -> None:
     """Hold the units whose totals this transaction writes (all parents if None) until it
     ends, in path order. On PostgreSQL two writers over a shared ancestor would otherwise run

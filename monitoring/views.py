@@ -34,6 +34,7 @@ from monitoring.queries import (
 from plans.models import Plan, Target
 from plans.queries import plans_below, plans_for_unit
 from units.access import can, crumbs, get_unit_or_404, home_unit
+from units.codes import year_end
 from units.models import OrgUnit
 
 
@@ -47,6 +48,13 @@ def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
     if in_plan or years:
         return (in_plan or years)[-1]
     return min(plan.end_year, datetime.date.today().year)
+
+
+def _day(request: HttpRequest) -> datetime.date | None:
+    """The day the page's unit code is read on: the end of the year asked for, so that a
+    code held by two units over time (11914) names the unit of that year; else today."""
+    asked = request.GET.get("year", "")
+    return year_end(int(asked)) if asked.isdigit() and 1900 <= int(asked) <= 2200 else None
 
 
 def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
@@ -108,7 +116,7 @@ def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> dic
 
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_or_404(request.user, code)
+    unit = get_unit_or_404(request.user, code, on=_day(request))
     plans = list(plans_for_unit(unit))
     plan = _chosen_plan(request, plans)
     context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": crumbs(request.user, unit)}
@@ -170,7 +178,7 @@ def _chart(target: Target, rows: list[Evaluated]) -> dict:
 
 def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
     """What a target's pages share: unit and target (404 outside scope), year, total."""
-    unit = get_unit_or_404(request.user, code)
+    unit = get_unit_or_404(request.user, code, on=_day(request))
     target = _target_or_404(unit, target_id)
     years = years_with_data(target.plan, unit) if "year" not in request.GET else []
     year = _year(request, years, target.plan)
@@ -225,7 +233,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 @login_required
 def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """The dashboard's table of targets as a spreadsheet, for the plan and year asked."""
-    unit = get_unit_or_404(request.user, code)
+    unit = get_unit_or_404(request.user, code, on=_day(request))
     plans = list(plans_for_unit(unit))
     plan = _chosen_plan(request, plans)
     if plan is None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from units.codes import nearest, resolve
 from units.models import Membership, OrgUnit
 from units.tree import subtree_q, with_predecessors
 
@@ -70,13 +72,23 @@ def can(user, action: str, unit: OrgUnit) -> bool:
     return any(unit.path.startswith(root.path) for root in roots)
 
 
-def get_unit_or_404(user, code: str, action: str = "view") -> OrgUnit:
-    """The unit with this code if `user` may do `action` there; otherwise 404, never 403,
-    so that a user cannot even learn which units exist outside their scope."""
-    unit = OrgUnit.objects.select_related("level").filter(code=code).first()
-    if unit is None or not can(user, action, unit):
-        raise Http404
-    return unit
+def get_unit_or_404(user, code: str, action: str = "view", *, on=None) -> OrgUnit:
+    """The unit holding this code on `on` (today by default; a page of a past year passes
+    that year's end: units/codes.py) if `user` may do `action` there; otherwise 404, never
+    403, so that a user cannot even learn which units exist outside their scope.
+
+    A bare code held by several units over time names, among those the user may act on,
+    the one nearest the day: thị trấn Cát Bà's reporter reaches Cát Bà by 11914 although
+    đặc khu Cát Hải holds 11914 today. `CODE@YYYY-MM-DD` names one unit outright."""
+    unit = resolve(code, on)
+    if unit is not None and can(user, action, unit):
+        return unit
+    if unit is not None and "@" not in code:
+        others = OrgUnit.objects.filter(code=code).exclude(pk=unit.pk).select_related("level")
+        allowed = [u for u in others if can(user, action, u)]
+        if allowed:
+            return nearest(allowed, on or timezone.localdate())
+    raise Http404
 
 
 def home_unit(user) -> OrgUnit | None:

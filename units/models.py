@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
 class UnitLevel(models.Model):
@@ -28,6 +28,23 @@ class UnitLevel(models.Model):
         return self.name
 
 
+class OrgUnitQuerySet(MP_NodeQuerySet):
+    def in_bulk(self, id_list=None, *, field_name="pk"):
+        """By code: each code's holder today, then its aliases (units/codes.py), among the
+        units of this queryset. A code is unique only within its period, so Django's own
+        in_bulk refuses it; a caller that knows the day should use codes.resolve_many."""
+        if field_name != "code" or id_list is None:
+            return super().in_bulk(id_list, field_name=field_name)
+        from units.codes import resolve_many  # codes.py imports this module
+
+        return resolve_many(id_list, among=self)
+
+
+class OrgUnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+
 class OrgUnit(MP_Node):
     """An administrative unit or a body (department, association, centre) attached to one.
 
@@ -44,7 +61,9 @@ class OrgUnit(MP_Node):
         MEDIA = "media", _("radio or media")
         OTHER = "other", _("other body")
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    # Unique only within its period: đặc khu Cát Hải holds 11914 from 01/07/2025, the code
+    # of thị trấn Cát Bà until 30/06/2025. units/codes.py resolves a code for a day.
+    code = models.CharField(_("code"), max_length=40, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     level = models.ForeignKey(
@@ -63,6 +82,8 @@ class OrgUnit(MP_Node):
     official_code_source = models.CharField(_("source of the code"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = OrgUnitManager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -72,7 +93,10 @@ class OrgUnit(MP_Node):
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="orgunit_valid_range",
-            )
+            ),
+            # Overlapping periods of one code are refused by the loaders and services
+            # (units/codes.py: check_free); the database holds what one constraint can.
+            models.UniqueConstraint(fields=["code", "valid_from"], name="orgunit_code_period"),
         ]
 
     def __str__(self) -> str:
@@ -81,6 +105,14 @@ class OrgUnit(MP_Node):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def ref(self) -> str:
+        """The unit's code in links: with its first (or last) day when its period is bounded,
+        since a code is unique only within its period (units/codes.py reads CODE@YYYY-MM-DD).
+        Thị trấn Cát Bà is 11914@2025-06-30, đặc khu Cát Hải 11914@2025-07-01."""
+        day = self.valid_from or self.valid_to
+        return f"{self.code}@{day.isoformat()}" if day else self.code
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -116,6 +148,27 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class UnitCodeAlias(models.Model):
+    """Another code that reaches a unit: a code used before the official one was known (the
+    demo's 12337 for thị trấn Cát Bà), or a local code. An alias never hides a unit's own
+    code: units/codes.py tries the official codes first."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit code alias")
+        verbose_name_plural = _("unit code aliases")
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.unit.code}"
 
 
 class UnitGroup(models.Model):

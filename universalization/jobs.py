@@ -97,10 +97,13 @@ def error_rows(refused: ExchangeError) -> list[dict]:
 
 
 def _finish(job: RegisterImport, status: str, **fields) -> None:
-    """End the job: nothing of the upload is kept (it holds personal data)."""
+    """End the job: nothing of the upload is kept (it holds personal data), neither its files
+    nor the persons its preview showed; the preview's counts stay."""
     if job.folder:
         shutil.rmtree(job.folder, ignore_errors=True)
     job.folder = ""
+    for commune in job.preview.get("communes", []):
+        commune["samples"] = []
     for name, value in fields.items():
         setattr(job, name, value)
     job.status = status

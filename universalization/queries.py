@@ -160,11 +160,6 @@ def unit_standards(unit: OrgUnit, year: int, rules: Rules) -> UnitStandards:
     return UnitStandards(is_commune, communes, evaluation, flags)
 
 
-def evaluate_under(unit: OrgUnit, year: int, rules: Rules) -> standards.Evaluation:
-    """The evaluation of unit_standards (the JSON of `pcgd_standards`)."""
-    return unit_standards(unit, year, rules).evaluation
-
-
 def parents_of(communes: list[OrgUnit]) -> list[OrgUnit]:
     step = OrgUnit.steplen
     return list(OrgUnit.objects.filter(path__in={c.path[:-step] for c in communes}))

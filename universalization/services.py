@@ -18,6 +18,7 @@ from core.bulk import add_creation_history, db_datetime, insert_rows
 from core.text import nfc
 from core.writes import make_way_for_writers
 from units.access import can
+from units.codes import resolve_many, year_end
 from units.models import OrgUnit
 from units.tree import ancestor_paths
 
@@ -25,7 +26,7 @@ from . import exchange
 from .counting import FACT_FIELDS
 from .exchange import CommuneRow, Errors, ExchangeError, PersonRow
 from .models import CommuneYear, Household, Person, PersonAccess, search_key
-from .publishing import publish_register
+from .publishing import flag_changed, publish_register
 from .queries import current_rules
 
 BATCH = 2000
@@ -46,6 +47,8 @@ class ImportResult:
     unchanged: int = 0
     households: int = 0
     commune_ids: list[int] = field(default_factory=list)
+    # Communes whose flag for the year the files changed: later years may follow it.
+    flag_changed_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -61,11 +64,13 @@ Progress = Callable[[int, int], None]  # (persons done, persons in the file; 0 =
 
 
 def _resolve_communes(
-    communes: dict[str, CommuneRow], actor, errors: Errors, file: str
+    communes: dict[str, CommuneRow], actor, errors: Errors, file: str, year: int
 ) -> dict[str, OrgUnit]:
-    """The commune units the file names, checking codes, districts and the actor's scope."""
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=list(communes))}
-    ancestors = {u.code: ancestor_paths(u.path) for u in units.values()}
+    """The commune units the file names, checking codes, districts and the actor's scope.
+    A code is read on the register year's last day: 11914 was thị trấn Cát Bà until
+    30/06/2025 and is đặc khu Cát Hải after (units/codes.py)."""
+    units = resolve_many(communes, year_end(year))
+    ancestors = {code: ancestor_paths(u.path) for code, u in units.items()}
     codes_by_path = dict(
         OrgUnit.objects.filter(path__in={p for ps in ancestors.values() for p in ps}).values_list(
             "path", "code"
@@ -247,7 +252,7 @@ def check_register(
     """Read both files whole, writing nothing; RegisterRefused lists every problem."""
     errors = Errors()
     communes = exchange.read_communes(communes_path, errors)
-    units = _resolve_communes(communes, actor, errors, Path(communes_path).name)
+    units = _resolve_communes(communes, actor, errors, Path(communes_path).name, year)
     total = sum(1 for _row in exchange.read_persons(persons_path, communes, year, errors))
     if errors.items:
         raise RegisterRefused(errors.items, errors.more)
@@ -311,6 +316,7 @@ def import_register(
             CommuneYear.objects.update_or_create(
                 commune=unit, year=year, defaults={"disadvantaged": flag}
             )
+            result.flag_changed_ids.append(unit.pk)
     result.communes = len(checked.units)
     result.commune_ids = [u.pk for u in checked.units.values()]
     return result
@@ -626,11 +632,14 @@ def load_register(
     progress: Progress | None = None,
 ) -> ImportResult:
     """import_register (checked whole, then written in batches), then the plan figures of
-    `year` around the communes it loaded (RegisterRefused: nothing written)."""
+    `year` around the communes it loaded, and of the later years a changed flag holds for
+    (RegisterRefused: nothing written)."""
     result = import_register(communes_path, persons_path, year=year, actor=actor,
                              progress=progress)  # fmt: skip
     with transaction.atomic():
         communes = list(OrgUnit.objects.filter(pk__in=result.commune_ids))
         if communes:
             publish_register(communes, year, current_rules(), actor=actor)
+        for commune in OrgUnit.objects.filter(pk__in=result.flag_changed_ids):
+            flag_changed(commune, year, actor=actor)
     return result

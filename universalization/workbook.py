@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -426,32 +425,3 @@ def workbook_to_csv(path: Path, directory: Path, name: str) -> tuple[Path, Path]
         logger.info("register workbook %s refused: %r", name, error)
         raise _refused(name, _("the workbook cannot be read: it is damaged or not an Excel "
                                "workbook (.xlsx).")) from error  # fmt: skip
-
-
-def _save(upload, path: Path) -> Path:
-    return spreadsheets.save_upload(upload, path)
-
-
-def import_workbook(upload, *, year: int, actor) -> services.ImportResult:
-    """Load an uploaded .xlsx into the register, all or nothing, as `actor`."""
-    check_size(upload)
-    with tempfile.TemporaryDirectory() as folder:
-        directory = Path(folder)
-        path = _save(upload, directory / "upload.xlsx")
-        paths = workbook_to_csv(path, directory, Path(upload.name).name)
-        return services.load_register(*paths, year=year, actor=actor)
-
-
-def import_csv(communes_upload, persons_upload, *, year: int, actor) -> services.ImportResult:
-    """Load the two uploaded exchange CSV files into the register, all or nothing."""
-    uploads = (communes_upload, persons_upload)
-    for upload in uploads:
-        check_size(upload)
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for index, (upload, default) in enumerate(zip(uploads, ("communes.csv", "persons.csv"),
-                                                      strict=True)):  # fmt: skip
-            (Path(folder) / str(index)).mkdir()
-            name = Path(upload.name or "").name or default
-            paths.append(_save(upload, Path(folder) / str(index) / name))
-        return services.load_register(*paths, year=year, actor=actor)

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from units.models import OrgUnit
 from universalization.exchange import PERSON_COLUMNS
 from universalization.models import PersonAccess, RuleSet
-from universalization.queries import current_rules, evaluate_under, persons_behind
+from universalization.queries import current_rules, persons_behind, unit_standards
 from universalization.rules import default_rules
 from universalization.standards import as_json
 from universalization.testing import YEAR, build_register
@@ -26,7 +26,7 @@ def register(world):
 def engine_json(code: str, year: int = YEAR) -> dict:
     """What the API must answer for this unit: the engine's JSON and the rule set used."""
     rules = current_rules()
-    evaluation = evaluate_under(OrgUnit.objects.get(code=code), year, rules)
+    evaluation = unit_standards(OrgUnit.objects.get(code=code), year, rules).evaluation
     return as_json(evaluation) | {"rule_set": {"code": rules.code, "version": rules.version}}
 
 

@@ -1,4 +1,4 @@
-"""Fixtures: the test world (plans.testing) with a data set and an open round (collection.testing)."""
+"""Fixtures: the test world (plans.testing) with a data set and an open round."""
 
 from __future__ import annotations
 

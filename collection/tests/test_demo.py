@@ -18,7 +18,7 @@ from indicators.models import DataValue
 
 DEMO_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "cat-hai-demo.yaml"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORY = {"12340": "approved", "12343": "submitted", "12346": "returned"}
+STORY = {"11917": "approved", "11920": "submitted", "11923": "returned"}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_every_commune_and_body_of_2021_owes_its_form(round_):
     due = {}
     for data_set, unit in round_.submissions.values_list("data_set__code", "unit__code"):
         due.setdefault(data_set, set()).add(unit)
-    assert due["commune-annual"] == {str(c) for c in range(12337, 12371, 3)}
+    assert due["commune-annual"] == {str(c) for c in range(11914, 11948, 3)}
     assert len(due["body-annual"]) == 19
     assert "317-LDLD" in due["body-annual"] and "317-PGDDT" in due["body-annual"]
     assert due["industrial-workers-annual"] == {"317-LDLD"}
@@ -78,7 +78,7 @@ def test_one_commune_is_approved_one_submitted_one_returned_and_the_rest_are_dra
         )
     }
     assert statuses == STORY
-    returned = round_.submissions.get(unit__code="12346")
+    returned = round_.submissions.get(unit__code="11923")
     assert "kiểm tra lại" in returned.comment
     drafts = round_.submissions.filter(status="draft")
     assert drafts.count() == round_.submissions.count() - 3
@@ -95,12 +95,12 @@ def test_the_forms_in_the_story_are_filled_and_break_no_rule(round_):
 
 
 def test_the_figures_stay_close_to_the_units_2020_figures(round_):
-    entries = Submission.objects.get(round=round_, unit__code="12343").entries.select_related(
+    entries = Submission.objects.get(round=round_, unit__code="11920").entries.select_related(
         "element"
     )
     last = {
         (v.element.code, v.sex, v.age_band): v.value
-        for v in DataValue.objects.filter(unit__code="12343", period__code="2020").select_related(
+        for v in DataValue.objects.filter(unit__code="11920", period__code="2020").select_related(
             "element"
         )
     }
@@ -110,10 +110,10 @@ def test_the_figures_stay_close_to_the_units_2020_figures(round_):
 
 
 def test_the_approved_form_entered_its_values_in_the_store(round_):
-    submission = round_.submissions.get(unit__code="12340")
+    submission = round_.submissions.get(unit__code="11917")
     stored = {
         (v.element_id, v.sex, v.age_band): (v.value, v.source)
-        for v in DataValue.objects.filter(unit__code="12340", period__code="2021")
+        for v in DataValue.objects.filter(unit__code="11917", period__code="2021")
     }
     entered = {
         (e.element_id, e.sex, e.age_band): (e.value, "entered") for e in submission.entries.all()
@@ -122,15 +122,15 @@ def test_the_approved_form_entered_its_values_in_the_store(round_):
 
 
 def test_each_step_was_taken_by_the_demo_account_whose_job_it_is(round_):
-    returned = round_.submissions.get(unit__code="12346")
+    returned = round_.submissions.get(unit__code="11923")
     steps = [
         (h.status, h.history_user.username if h.history_user else None)
         for h in returned.history.order_by("history_id")
     ]
-    assert steps[-2:] == [("submitted", "xa_12346"), ("returned", "pgd_cathai")]
-    approved = round_.submissions.get(unit__code="12340")
+    assert steps[-2:] == [("submitted", "xa_11923"), ("returned", "pgd_cathai")]
+    approved = round_.submissions.get(unit__code="11917")
     assert approved.history.latest().history_user.username == "pgd_cathai"
-    assert approved.entries.first().updated_by.username == "xa_12340"
+    assert approved.entries.first().updated_by.username == "xa_11917"
 
 
 def test_an_existing_round_is_left_as_it_is(round_):

@@ -187,7 +187,8 @@ def test_approving_a_form_takes_the_same_queries_whatever_its_number_of_entries(
     with CaptureQueriesContext(connection) as four_entries:
         services.approve(large, actor=office)
     assert len(three_entries.captured_queries) == len(four_entries.captured_queries)
-    assert len(four_entries.captured_queries) < 25
+    # 26 since the write holds its units before reading (two writers of one new value).
+    assert len(four_entries.captured_queries) <= 26
     # The bulk write kept the district's totals exact.
     total = SubtreeTotal.objects.get(unit=world.tree.district_a, period__year=2020,
                                      element__code="officials")  # fmt: skip

@@ -32,11 +32,7 @@ RELATION_FIELDS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
 # Today's imports against the layering: (file, imported app) -> why it is there. Issue 11
 # removes them; when one goes, delete its line here (test_every_allowed_import_still_exists
 # says so), and never add one without a reason and a plan to remove it.
-ALLOWED: dict[tuple[str, str], str] = {
-    # The admin can still move a unit in the tree; its test checks that subtree totals follow.
-    # Goes when moving is refused (issue 11, "the admin can no longer move a unit").
-    ("units/tests/test_admin.py", "indicators"): "the admin's tree move keeps subtree totals",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

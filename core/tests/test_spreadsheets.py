@@ -19,7 +19,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from core import spreadsheets
-from core.spreadsheets import SpreadsheetRefused, read_first_sheet
+from core.spreadsheets import OLE_SIGNATURE, SpreadsheetRefused, read_first_sheet
 
 NFD_NAME = unicodedata.normalize("NFD", "Nguyễn Thị Đào")
 NFC_NAME = "Nguyễn Thị Đào"
@@ -248,12 +248,27 @@ def test_cell_text_is_nfc():
     assert spreadsheets.cell_text(io.StringIO and 2015.0) == "2015"
 
 
-def test_check_xlsx_scans_every_sheet_for_readers_of_several(tmp_path):
-    wb = Workbook()
-    wb.active["A1"] = "first"
-    wb.create_sheet("Second")["A30"] = "far down"
-    path = tmp_path / "two.xlsx"
-    wb.save(path)
-    spreadsheets.check_xlsx(path, max_rows=30)
-    with pytest.raises(SpreadsheetRefused, match="more than 29 rows"):
-        spreadsheets.check_xlsx(path, max_rows=29)
+@pytest.mark.parametrize(
+    ("returncode", "stderr", "expected"),
+    [
+        (-9, b"", "too large to read"),  # killed
+        (-6, b"memory allocation of 1073741824 bytes failed\n", "too large to read"),
+        (1, b"Traceback ...\nMemoryError\n", "too large to read"),
+        (
+            1,
+            b"Traceback ...\nModuleNotFoundError: No module named 'python_calamine'\n",
+            "cannot be read",
+        ),  # fmt: skip
+    ],
+)
+def test_a_reader_that_fails_is_blamed_on_size_only_when_memory_ran_out(
+    tmp_path, monkeypatch, returncode, stderr, expected
+):
+    """The .xls/.ods reader runs in a child: only a failure of memory is the sheet's size."""
+    path = tmp_path / "old.xls"
+    path.write_bytes(OLE_SIGNATURE + b"\0" * 600)
+    done = subprocess.CompletedProcess([], returncode, stdout=b"", stderr=stderr)
+    monkeypatch.setattr(spreadsheets.subprocess, "run", lambda *args, **kwargs: done)
+    with pytest.raises(SpreadsheetRefused) as refused:
+        read_first_sheet(path)
+    assert expected in refused.value.message

@@ -14,9 +14,10 @@ from indicators.models import DataValue, Period
 from indicators.services import record_value
 from monitoring.queries import evaluate_plan
 from plans.models import Plan
+from units.codes import resolve
 from units.models import Membership, OrgUnit
 
-COMMUNES = [str(c) for c in range(12337, 12371, 3)]
+COMMUNES = [str(c) for c in range(11914, 11948, 3)]  # official codes
 PASSWORD = "xhht-demo-2020"
 BODY_KINDS = ["department", "association", "centre", "media"]
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo" / "cat-hai-demo.yaml"
@@ -123,7 +124,9 @@ def test_every_target_has_a_status_in_2020_and_some_are_not_met(demo):
 
 def test_the_special_zone_sees_the_district_figures_of_2020(demo):
     plan = Plan.objects.get(code="08-KH-BCD-2020-cat-hai")
-    results = evaluate_plan(plan, OrgUnit.objects.get(code="31-DK-CATHAI"), 2020)
+    zone = resolve("31-DK-CATHAI")  # the demo's former code, now an alias of 11914
+    assert (zone.code, zone.name) == ("11914", "Đặc khu Cát Hải")
+    results = evaluate_plan(plan, zone, 2020)
     assert "no_data" not in [r.status for r in results]
 
 
@@ -136,7 +139,7 @@ def test_the_demo_accounts_have_their_roles(demo):
     assert roles[("pgd_cathai", "317")] == "district_admin"
     assert roles[("viewer_cathai", "317")] == "viewer"
     assert roles[("donvi_pgddt", "317-PGDDT")] == "unit_reporter"
-    assert roles[("dk_cathai", "31-DK-CATHAI")] == "viewer"
+    assert roles[("dk_cathai", "11914")] == "viewer"
     for code in COMMUNES:
         assert roles[(f"xa_{code}", code)] == "commune_reporter"
     assert len(roles) == 4 + 12
@@ -165,7 +168,7 @@ def test_a_rerun_changes_nothing(demo):
 
 
 def test_an_entered_value_survives_a_rerun(demo):
-    value = DataValue.objects.filter(unit__code="12337", element__code="officials").first()
+    value = DataValue.objects.filter(unit__code="11914", element__code="officials").first()
     record_value(
         unit=value.unit, period=value.period, element=value.element,
         value=Decimal(7), source=DataValue.Source.ENTERED,
@@ -177,7 +180,7 @@ def test_an_entered_value_survives_a_rerun(demo):
 
 def test_if_empty_leaves_a_database_with_units_alone(demo):
     count = DataValue.objects.count()
-    DataValue.objects.filter(unit__code="12337").delete()
+    DataValue.objects.filter(unit__code="11914").delete()
     out = load("--if-empty")
     assert "không nạp dữ liệu mẫu" in out
     assert DataValue.objects.count() < count

@@ -13,8 +13,8 @@ from units.models import OrgUnit
 def test_if_empty_loads_an_empty_database(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load("--if-empty")
-    assert OrgUnit.objects.filter(code="31-DK-CATHAI").exists()
-    assert DataValue.objects.filter(unit__code="12370").exists()
+    assert OrgUnit.objects.filter(code="11914", valid_from__isnull=False).exists()
+    assert DataValue.objects.filter(unit__code="11947").exists()
 
 
 def test_a_demo_file_that_misses_a_target_writes_nothing(db, tmp_path):

@@ -14,7 +14,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from indicators.models import DataValue
 from indicators.services import NewValue, publish_values, record_value
+from indicators.subtree_totals import recompute
 from indicators.tests.test_subtree_totals import kept_totals, sums_from_values
 
 pytestmark = [
@@ -76,4 +78,24 @@ def test_a_publish_beside_a_single_value_keeps_the_totals_exact(world):
 
     for n in range(ROUNDS):
         assert side_by_side(publish(30 + n), record(40 + n)) == []
+    assert kept_totals() == sums_from_values()
+
+
+def test_two_writers_creating_the_same_new_value_at_once_both_succeed(world):
+    """Neither row exists, so locking the existing rows holds nothing: both writers would
+    insert, and the second would fail on the unique key. The units are held first."""
+    ind, tree = world.ind, world.tree
+    key = {"unit": tree.commune_a1, "period": ind.periods[2020], "element": ind.officials}
+
+    def publish(value):
+        return lambda: publish_values(
+            [NewValue(tree.commune_a1.pk, ind.periods[2020].pk, ind.officials.pk, Decimal(value))],
+            source="imported",
+        )
+
+    for n in range(ROUNDS):
+        DataValue.objects.filter(**key).delete()
+        recompute()
+        assert side_by_side(publish(50 + n), publish(60 + n)) == []
+        assert DataValue.objects.get(**key).value in (50 + n, 60 + n)
     assert kept_totals() == sums_from_values()

@@ -1,28 +1,37 @@
-"""Tests of the units admin: a unit is edited there, never moved (its totals would go stale)."""
+"""Tests of the units admin: a unit is edited there but never moved; the map changes through
+the reorganisation actions, which call the services."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import datetime
 
 import pytest
 
-from indicators.models import SubtreeTotal
-from indicators.subtree_totals import recompute
-from indicators.testing import build_indicators, put_values
-from units.models import OrgUnit
-from units.testing import build_tree, build_users
+from units.models import OrgUnit, UnitLevel, UnitSuccession
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(db):
-    tree = build_tree()
-    put_values(tree, build_indicators())
-    return SimpleNamespace(tree=tree, users=build_users(tree))
+def tree():
+    commune = UnitLevel.objects.create(code="commune", name="Cấp xã", rank=3)
+    city = OrgUnit.objects.add_root({"code": "31", "name": "Thành phố"})
+    units = {"city": city, "commune": commune}
+    for code in ("D1", "D2"):
+        units[code] = OrgUnit.objects.add_child(
+            OrgUnit.objects.get(pk=city.pk), {"code": code, "name": f"Huyện {code}"}
+        )
+    for code, parent in (("A1", "D1"), ("A2", "D1"), ("B1", "D2")):
+        units[code] = OrgUnit.objects.add_child(
+            OrgUnit.objects.get(pk=units[parent].pk),
+            {"code": code, "name": f"Xã {code}", "level": commune},
+        )
+    return units
 
 
 @pytest.fixture
-def admin_client(client, world):
-    client.force_login(world.users.superuser)
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.vn", "x"))
     return client
 
 
@@ -35,9 +44,12 @@ def _form_data(unit: OrgUnit, **changes) -> dict:
     return data | changes
 
 
-def test_the_change_form_has_no_field_that_places_the_unit_in_the_tree(admin_client, world):
-    unit = world.tree.commune_a1
-    response = admin_client.get(f"/admin/units/orgunit/{unit.pk}/change/")
+def _paths() -> dict:
+    return dict(OrgUnit.objects.values_list("pk", "path"))
+
+
+def test_the_change_form_has_no_field_that_places_the_unit_in_the_tree(admin_client, tree):
+    response = admin_client.get(f"/admin/units/orgunit/{tree['A1'].pk}/change/")
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert "treebeard_ref_node" not in form.fields
@@ -45,47 +57,80 @@ def test_the_change_form_has_no_field_that_places_the_unit_in_the_tree(admin_cli
     assert "chức năng tổ chức lại" in response.content.decode()
 
 
-def test_posting_a_new_parent_to_the_change_form_does_not_move_the_unit(admin_client, world):
-    unit, elsewhere = world.tree.commune_a1, world.tree.district_b
-    totals_before = set(SubtreeTotal.objects.values_list("unit_id", "element_id", "total"))
+def test_a_unit_cannot_be_moved_by_posting_a_new_parent(admin_client, tree):
+    before = _paths()
     data = _form_data(
-        unit,
-        name="Xã A1 mới",
-        treebeard_ref_node=elsewhere.pk,
+        tree["A1"], name="Xã A1 mới", treebeard_ref_node=tree["D2"].pk,
         treebeard_position="first-child",
-    )
-    response = admin_client.post(f"/admin/units/orgunit/{unit.pk}/change/", data)
+    )  # fmt: skip
+    response = admin_client.post(f"/admin/units/orgunit/{tree['A1'].pk}/change/", data)
     assert response.status_code == 302
-    moved = OrgUnit.objects.get(pk=unit.pk)
-    assert moved.name == "Xã A1 mới"
-    assert moved.path == unit.path
-    assert OrgUnit.objects.get_parent(moved) == world.tree.district_a
-    # Nothing moved, so the stored totals are still those a full recompute gives.
-    assert set(SubtreeTotal.objects.values_list("unit_id", "element_id", "total")) == totals_before
-    recompute()
-    assert set(SubtreeTotal.objects.values_list("unit_id", "element_id", "total")) == totals_before
+    assert OrgUnit.objects.get(pk=tree["A1"].pk).name == "Xã A1 mới"
+    assert _paths() == before
 
 
-def test_the_admin_offers_no_drag_and_drop_move(admin_client, world):
-    unit = world.tree.commune_a1
+def test_a_unit_cannot_be_moved_by_drag_and_drop(admin_client, tree):
+    before = _paths()
     response = admin_client.post(
         "/admin/units/orgunit/move/",
-        {
-            "node_id": unit.pk,
-            "parent_id": world.tree.district_b.pk,
-            "sibling_id": "",
-            "as_child": 1,
-        },
+        {"node_id": tree["A1"].pk, "parent_id": tree["D2"].pk, "sibling_id": "", "as_child": 1},
     )
     assert response.status_code in (302, 404)
-    assert OrgUnit.objects.get(pk=unit.pk).path == unit.path
+    assert _paths() == before
 
 
-def test_a_new_unit_is_still_added_under_a_parent(admin_client, world):
-    parent = world.tree.district_b
-    new = OrgUnit(code="C-B2", name="Xã B2", kind="administrative")
-    new.level = world.tree.levels["commune"]
-    data = _form_data(new, treebeard_ref_node=parent.pk, treebeard_position="first-child")
+def test_a_code_held_by_another_unit_on_a_common_day_is_refused(admin_client, tree):
+    data = _form_data(tree["A1"], code="B1")
+    response = admin_client.post(f"/admin/units/orgunit/{tree['A1'].pk}/change/", data)
+    assert response.status_code == 200
+    assert "code" in response.context["adminform"].form.errors
+    assert OrgUnit.objects.get(pk=tree["A1"].pk).code == "A1"
+
+
+def test_a_new_unit_is_still_added_under_a_parent(admin_client, tree):
+    new = OrgUnit(code="C-B2", name="Xã B2", kind="administrative", level=tree["commune"])
+    data = _form_data(new, treebeard_ref_node=tree["D2"].pk, treebeard_position="first-child")
     response = admin_client.post("/admin/units/orgunit/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert OrgUnit.objects.get_parent(OrgUnit.objects.get(code="C-B2")) == parent
+    assert OrgUnit.objects.get_parent(OrgUnit.objects.get(code="C-B2")) == tree["D2"]
+
+
+def _action(client, action: str, units, **form):
+    data = {"action": action, "_selected_action": [u.pk for u in units], **form}
+    return client.post("/admin/units/orgunit/", data)
+
+
+def test_the_merge_action_asks_for_the_new_unit_then_calls_the_service(admin_client, tree):
+    page = _action(admin_client, "merge_units", [tree["A1"], tree["A2"]])
+    assert page.status_code == 200 and "legal_act" in page.context["form"].fields
+    before = _paths()
+    done = _action(
+        admin_client, "merge_units", [tree["A1"], tree["A2"]], apply="1", on="2026-01-01",
+        legal_act="Nghị quyết 9/NQ-UBTVQH15", code="A12", name="Xã A12",
+    )  # fmt: skip
+    assert done.status_code == 302
+    new = OrgUnit.objects.get(code="A12")
+    assert OrgUnit.objects.get_parent(new) == tree["D1"]
+    assert UnitSuccession.objects.filter(successor=new).count() == 2
+    assert all(_paths()[pk] == path for pk, path in before.items())
+    assert OrgUnit.objects.get(pk=tree["A1"].pk).valid_to == datetime.date(2025, 12, 31)
+
+
+def test_the_split_action_takes_one_new_unit_a_line(admin_client, tree):
+    done = _action(
+        admin_client, "split_unit", [tree["B1"]], apply="1", on="2026-01-01",
+        legal_act="NQ 9", parts="B1a = Xã B1a\nB1b = Xã B1b\n",
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert UnitSuccession.objects.filter(predecessor=tree["B1"], kind="split").count() == 2
+
+
+def test_a_refused_reorganisation_shows_why_and_changes_nothing(admin_client, tree):
+    page = _action(
+        admin_client, "merge_units", [tree["A1"], tree["B1"]], apply="1", on="2026-01-01",
+        legal_act="NQ 9", code="X", name="Xã X",
+    )  # fmt: skip
+    assert page.status_code == 200
+    assert page.context["form"].non_field_errors()
+    assert not UnitSuccession.objects.exists()
+    assert OrgUnit.objects.get(pk=tree["A1"].pk).valid_to is None

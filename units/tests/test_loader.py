@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from units.codes import resolve
 from units.loader import DataFileError, load_units
 from units.models import OrgUnit, UnitGroup, UnitLevel, UnitSuccession
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "units" / "hai-phong-cat-hai.yaml"
-COMMUNES = [str(c) for c in range(12337, 12371, 3)]
+COMMUNES = [str(c) for c in range(11914, 11948, 3)]  # official codes, 11914 to 11947
 BEFORE, AFTER = datetime.date(2020, 1, 3), datetime.date(2025, 7, 1)
 
 SMALL = """\
@@ -61,23 +62,33 @@ def test_it_puts_the_12_communes_and_19_bodies_under_the_district(loaded):
 
 
 def test_the_special_zone_sits_directly_under_the_city(loaded):
-    zone = OrgUnit.objects.get(code="31-DK-CATHAI")
+    zone = OrgUnit.objects.get(code="11914", valid_from=AFTER)
     assert OrgUnit.objects.get_parent(zone).code == "31"
     assert zone.level.code == "commune"
-    assert zone.valid_from == AFTER
-    assert "UNCONFIRMED" in zone.official_code_source
+    assert zone.official_code_source.startswith("vietnam-provinces ")
+
+
+def test_11914_is_thi_tran_cat_ba_until_the_reform_and_the_special_zone_after(loaded):
+    assert resolve("11914", BEFORE).name == "Thị trấn Cát Bà"
+    assert resolve("11914", AFTER).name == "Đặc khu Cát Hải"
+
+
+def test_the_codes_the_demo_used_so_far_still_reach_their_units(loaded):
+    assert resolve("12337").name == "Thị trấn Cát Bà"
+    assert resolve("12370").name == "Xã Xuân Đám"
+    assert resolve("31-DK-CATHAI") == OrgUnit.objects.get(code="11914", valid_from=AFTER)
 
 
 def test_the_district_and_its_communes_are_valid_before_the_reform_only(loaded):
     for code in ["317", *COMMUNES]:
-        unit = OrgUnit.objects.get(code=code)
+        unit = OrgUnit.objects.get(code=code, valid_from=None)
         assert unit.is_valid_on(BEFORE) and not unit.is_valid_on(AFTER), code
-    zone = OrgUnit.objects.get(code="31-DK-CATHAI")
+    zone = OrgUnit.objects.get(code="11914", valid_from=AFTER)
     assert zone.is_valid_on(AFTER) and not zone.is_valid_on(BEFORE)
 
 
 def test_the_district_and_every_commune_merged_into_the_special_zone(loaded):
-    links = UnitSuccession.objects.filter(successor__code="31-DK-CATHAI")
+    links = UnitSuccession.objects.filter(successor__code="11914", successor__valid_from=AFTER)
     assert sorted(links.values_list("predecessor__code", flat=True)) == sorted(["317", *COMMUNES])
     assert {(link.kind, link.effective_on) for link in links} == {("merged", AFTER)}
     assert all("1669/NQ-UBTVQH15" in link.legal_act for link in links)
@@ -99,11 +110,11 @@ def test_it_loads_the_groups_named_by_the_plan(loaded):
 
 def test_a_reload_changes_nothing(loaded):
     before = (OrgUnit.history.count(), UnitGroup.history.count(), UnitSuccession.history.count())
-    paths = dict(OrgUnit.objects.values_list("code", "path"))
+    paths = dict(OrgUnit.objects.values_list("pk", "path"))
     assert load_units(DATA) == {}
     after = (OrgUnit.history.count(), UnitGroup.history.count(), UnitSuccession.history.count())
     assert after == before
-    assert dict(OrgUnit.objects.values_list("code", "path")) == paths
+    assert dict(OrgUnit.objects.values_list("pk", "path")) == paths
 
 
 def test_a_reload_updates_a_name_in_place(db, tmp_path):
@@ -155,3 +166,84 @@ def test_the_command_reports_a_bad_file_as_a_command_error(db, tmp_path):
         call_command("load_units", str(path), stderr=stderr)
     assert "units.yaml:7: " in stderr.getvalue() and "hamlet" in stderr.getvalue()
     assert not OrgUnit.objects.exists()
+
+
+REFORM = """\
+version: "t"
+levels:
+  - {code: province, name: "Cấp tỉnh", rank: 1}
+  - {code: commune, name: "Cấp xã", rank: 3}
+units:
+  - {code: "P", name: "Tỉnh P", level: province}
+  - {code: "C1", name: "Xã C1", level: commune, parent: "P", valid_to: "2025-06-30"}
+  - {code: "C2", name: "Xã C2", level: commune, parent: "P", valid_to: "2025-06-30"}
+  - {code: "C1", name: "Đặc khu C", level: commune, parent: "P", valid_from: "2025-07-01"}
+successions:
+  - {predecessor: "C1", successor: "C1", kind: merged, effective_on: "2025-07-01"}
+  - {predecessor: "C2", successor: "C1", kind: merged, effective_on: "2025-07-01"}
+aliases:
+  - {code: "OLD-C1", unit: "C1@2025-06-30", note: "mã cũ"}
+groups:
+  - {code: "G", name: "Các xã", owner: "P", members: ["C1@2020-01-01", "C2"]}
+"""
+
+
+def test_one_code_in_two_periods_is_two_units_linked_by_their_days(db, tmp_path):
+    load_units(write(tmp_path, REFORM))
+    old, new = OrgUnit.objects.filter(code="C1").order_by("valid_from")
+    assert (old.valid_from, new.valid_from) == (None, AFTER)
+    links = UnitSuccession.objects.filter(successor=new)
+    assert sorted(links.values_list("predecessor__name", flat=True)) == ["Xã C1", "Xã C2"]
+    assert set(UnitGroup.objects.get(code="G").members.all()) == {
+        old,
+        OrgUnit.objects.get(code="C2"),
+    }
+
+
+def test_an_alias_reaches_the_unit_it_names(db, tmp_path):
+    from units.codes import resolve
+
+    load_units(write(tmp_path, REFORM))
+    assert resolve("OLD-C1").name == "Xã C1"
+    assert load_units(write(tmp_path, REFORM)) == {}
+
+
+def test_a_unit_loaded_under_an_alias_takes_its_official_code(db, tmp_path):
+    load_units(write(tmp_path, SMALL.replace('"C1"', '"OLD-C1"')))
+    first = OrgUnit.objects.get(code="OLD-C1")
+    load_units(write(tmp_path, REFORM))
+    first.refresh_from_db()
+    assert (first.code, first.name, first.valid_to) == ("C1", "Xã C1", datetime.date(2025, 6, 30))
+    assert OrgUnit.objects.filter(name="Xã C1").count() == 1
+
+
+def test_an_ambiguous_reference_asks_for_a_day(db, tmp_path):
+    text = REFORM.replace('unit: "C1@2025-06-30"', 'unit: "C1"')
+    with pytest.raises(DataFileError, match="C1@YYYY-MM-DD"):
+        load_units(write(tmp_path, text))
+
+
+def test_one_code_held_twice_on_a_day_is_refused(db, tmp_path):
+    text = REFORM.replace('valid_from: "2025-07-01"', 'valid_from: "2025-06-01"')
+    with pytest.raises(DataFileError, match="C1"):
+        load_units(write(tmp_path, text))
+    assert not OrgUnit.objects.exists()
+
+
+def test_a_database_loaded_with_the_demo_codes_keeps_its_units_under_the_official_codes(
+    db, tmp_path
+):
+    text = DATA.read_text(encoding="utf-8")
+    old = text[: text.index("\nsuccessions:")].replace(
+        'code: "11914"\n    name: "Đặc khu', 'code: "31-DK-CATHAI"\n    name: "Đặc khu'
+    )
+    for official, demo in zip(COMMUNES, range(12337, 12371, 3), strict=True):
+        old = old.replace(f'code: "{official}"', f'code: "{demo}"')
+    load_units(write(tmp_path, old))
+    before = {u.code: u.pk for u in OrgUnit.objects.all()}
+    load_units(DATA)
+    assert OrgUnit.objects.count() == len(before)
+    assert resolve("11914", BEFORE).pk == before["12337"]
+    assert resolve("11947", BEFORE).pk == before["12370"]
+    assert resolve("11914", AFTER).pk == before["31-DK-CATHAI"]
+    assert resolve("12337").pk == before["12337"]

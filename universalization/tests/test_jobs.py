@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,9 @@ def test_the_preview_page_lists_the_changes_and_writes_nothing_until_confirmed(
     post_confirm(client, django_capture_on_commit_callbacks, job)
     assert job.status == "done" and job.result["changed"] == 1
     assert Person.objects.get(commune__code="C-A1", code="P0").full_name == "Người Mới"
+    # The finished job keeps its counts, not the persons the preview showed.
+    assert job.preview["communes"][0]["changed"] == 1
+    assert "Người" not in json.dumps(job.preview, ensure_ascii=False)
 
 
 def test_a_cancelled_import_writes_nothing_and_drops_the_files(
@@ -129,6 +133,7 @@ def test_a_cancelled_import_writes_nothing_and_drops_the_files(
     folder = Path(job.folder)
     post_confirm(client, django_capture_on_commit_callbacks, job, action="cancel")
     assert job.status == "cancelled" and not folder.exists()
+    assert all(not c["samples"] for c in job.preview["communes"])
     post_confirm(client, django_capture_on_commit_callbacks, job)  # too late to confirm
     assert job.status == "cancelled"
     assert not Person.objects.filter(code="J1").exists()

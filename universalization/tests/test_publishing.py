@@ -16,6 +16,7 @@ import yaml
 from django.core.management import call_command
 
 from indicators.aggregate import figure
+from indicators.demo import ensure_year_periods
 from indicators.models import DataValue
 from indicators.sums import indicator_spec, unit_totals
 from units.models import OrgUnit
@@ -23,7 +24,7 @@ from universalization.models import CommuneYear, Person
 from universalization.publishing import publish_register, set_disadvantaged
 from universalization.queries import current_rules
 from universalization.rules import DEFAULT_RULES_PATH
-from universalization.services import import_register
+from universalization.services import import_register, load_register
 from universalization.testing import write_exchange
 
 YEAR = 2020
@@ -229,3 +230,21 @@ def test_a_rule_set_saved_in_the_admin_republishes_the_plan_figures(client, worl
     assert response.status_code == 302
     computed = DataValue.objects.filter(source="computed")
     assert set(computed.values_list("rule_set", flat=True)) == {"nd20-2014@2099.3"}
+
+
+def test_a_flag_changed_by_an_import_republishes_the_later_years_it_holds_for(
+    world, published, tmp_path
+):
+    """The flag of 2020 holds for 2021 too (no row of its own): an import that changes it
+    recomputes 2021's published figures as well, as a change in the admin does."""
+    ensure_year_periods([YEAR + 1])
+    publish_register(published, YEAR + 1, current_rules())
+    later = DataValue.objects.filter(
+        unit__code="D-A", element__code="literacy_level", period__year=YEAR + 1
+    )
+    assert later.get().value == 0  # C-A2 disadvantaged: literacy level 1 undetermined
+    communes = [{**row, "disadvantaged": "no"} for row in COMMUNES]
+    load_register(*write_exchange(tmp_path, communes, district_a_register()), year=YEAR,
+                  actor=world.users.superuser)  # fmt: skip
+    assert later.get().value == 1
+    assert publish_register(published, YEAR + 1, current_rules()) == (0, 0)

@@ -23,6 +23,7 @@ from indicators.demo import (
     write_figures,
 )
 from plans.models import Target
+from units.codes import resolve, resolve_many, year_end
 from units.models import Membership, OrgUnit
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "cat-hai-demo.yaml"
@@ -105,10 +106,13 @@ class Command(BaseCommand):
         )
         if not used:
             raise DemoSpecError(_("Plan %(code)s has no targets") % {"code": spec["plan"]})
-        selected = resolve_selectors(spec["selectors"])
+        # The demo's unit codes are read on its last year's end: 11914 is thị trấn Cát Bà
+        # then, đặc khu Cát Hải from 01/07/2025 (units/codes.py).
+        day = year_end(max(spec["years"]))
+        selected = resolve_selectors(spec["selectors"], day)
         figures = generate(spec, selected, indicator_terms(), used)
-        result = write_figures(figures, ensure_year_periods(spec["years"]))
-        result["users"] = ensure_users(spec["users"], selected)
+        result = write_figures(figures, ensure_year_periods(spec["years"]), day)
+        result["users"] = ensure_users(spec["users"], selected, day)
         if "register" in spec:
             from universalization.demo import load_demo_register
 
@@ -132,11 +136,11 @@ class Command(BaseCommand):
         self.stdout.write(message % {"name": opened["round"].name, "forms": opened["forms"]})
 
 
-def ensure_users(users: Mapping, selected: Mapping[str, list[str]]) -> int:
+def ensure_users(users: Mapping, selected: Mapping[str, list[str]], day=None) -> int:
     """Create the demo accounts and their memberships; leave them as they are if they match."""
     count = 0
     for account in users["accounts"]:
-        for unit in _account_units(account, selected):
+        for unit in _account_units(account, selected, day):
             context = {"code": unit.code, "name": unit.name} if unit is not None else {}
             try:
                 username = account["username"].format_map(context)
@@ -150,15 +154,16 @@ def ensure_users(users: Mapping, selected: Mapping[str, list[str]]) -> int:
     return count
 
 
-def _account_units(account: Mapping, selected: Mapping[str, list[str]]) -> list:
+def _account_units(account: Mapping, selected: Mapping[str, list[str]], day) -> list:
     if ("unit" in account or "units" in account) != ("role" in account):
         raise DemoSpecError(_("Account %(u)s needs both a role and a unit") % {"u": account})
     if "units" in account:
         if account["units"] not in selected:
             raise DemoSpecError(_("Unknown unit selector %(name)s") % {"name": account["units"]})
-        return list(OrgUnit.objects.filter(code__in=selected[account["units"]]).order_by("code"))
+        units = resolve_many(selected[account["units"]], day).values()
+        return sorted(units, key=lambda u: u.code)
     if "unit" in account:
-        unit = OrgUnit.objects.filter(code=account["unit"]).first()
+        unit = resolve(account["unit"], day)
         if unit is None:
             raise DemoSpecError(_("Unknown unit %(code)s") % {"code": account["unit"]})
         return [unit]

@@ -11,7 +11,9 @@ from units.loader import DataFileError, load_units
 
 
 class Command(BaseCommand):
-    help = _("Load administrative levels, units, successions and groups from a YAML file.")
+    help = _(
+        "Load administrative levels, units, successions, code aliases and groups from a YAML file."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help=_("Units file, e.g. data/units/hai-phong-cat-hai.yaml"))
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             "levels": _("levels"),
             "units": _("units"),
             "successions": _("successions"),
+            "aliases": _("code aliases"),
             "groups": _("groups"),
         }
         try:
