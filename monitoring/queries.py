@@ -32,7 +32,7 @@ from indicators.sums import (
 )
 from plans.models import Plan, Target
 from units.access import subtree_filter
-from units.maps import Map, children_on_map, effective_map, standing_each, today
+from units.maps import Map, children_on_map, effective_map, standing_each, standing_for, today
 from units.models import OrgUnit
 
 from .communes import (
@@ -276,7 +276,8 @@ def evaluate_targets(
         else Totals()
     )
     communes = _Communes(unit, years, commune_targets, overlay, map)
-    roots = roots_for_year(unit, year, map)
+    standing = standing_for(unit, year_end(year), map)
+    roots = standing.roots
     expected = (
         expectations(roots, year, elements_behind(unit_targets), overlay)
         if unit_targets
@@ -286,7 +287,7 @@ def evaluate_targets(
         _every_commune(t, unit, year, communes)
         if t.scope == Target.Scope.EVERY_COMMUNE
         else _unit_scope(t, unit, year, totals, years, overlay,
-                         expected.coverage(roots, indicator_spec(t.indicator).element_ids))
+                         expected.coverage_of(standing, indicator_spec(t.indicator).element_ids))
         for t in targets
     ]  # fmt: skip
 

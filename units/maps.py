@@ -26,8 +26,8 @@ from units.tree import outermost, subtree, units_for_period
 class Map(models.TextChoices):
     """The map a figure is rolled up by."""
 
-    AS_WAS = "as_was", _("by the map of the figure's year")
-    AS_IS = "as_is", _("by today's map")
+    AS_WAS = "as_was", _("by the year of the figures")
+    AS_IS = "as_is", _("as it is now")
 
 
 def as_map(value: str | None) -> Map | None:
@@ -230,3 +230,14 @@ def standing_each(
         return {u.pk: Standing([u]) for u in units}
     lineage = Lineage()
     return {u.pk: standing_for(u, day, map, lineage=lineage, now=now) for u in units}
+
+
+def shared_by(
+    units: Sequence[OrgUnit], day: datetime.date, map: Map, *, now: datetime.date | None = None
+) -> dict[int, list[Shared]]:
+    """For each unit (by id), the units of `day` split between it and units outside it, and
+    so left out of its figure."""
+    standing = standing_each(units, day, map, now=now) if map == Map.AS_IS else {
+        u.pk: standing_for(u, day, map, now=now) for u in units
+    }  # fmt: skip
+    return {pk: s.shared for pk, s in standing.items() if s.shared}

@@ -23,6 +23,7 @@ def as_api_rows(results) -> list[dict]:
             "year": r.year, "value": number(r.value), "num": number(r.num),
             "den": number(r.den), "status": r.status, "provisional": r.provisional,
             "coverage": {"reported": r.coverage.reported, "expected": r.coverage.expected},
+            "map": "as_was", "unattributed": [],
         }
         for r in results
     ]  # fmt: skip
