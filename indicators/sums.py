@@ -233,6 +233,7 @@ def totals_on_map(
     if map != Map.AS_IS:
         return totals_per_unit(units, years, element_ids, within, overlay)
     lineage = Lineage()
+    lineage.preload(units)
     roots_of: dict[int, dict[int, list[OrgUnit]]] = {}
     everyone: dict[int, OrgUnit] = {}
     for unit in units:

@@ -63,3 +63,26 @@ def test_a_split_communes_figure_is_never_apportioned(world):
     assert (whole.num, whole.den) == (D(700), D(800))
     by_province = breakdown(target, world.tree.province, 2020, map=Map.AS_IS)
     assert {r.unit.code: (r.num, r.den) for r in by_province}["D-B"] == (D(700), D(800))
+
+
+@pytest.mark.django_db
+def test_a_later_figure_of_a_successor_stays_under_it_on_the_old_units_map(world):
+    import datetime
+
+    from indicators.models import DataValue, Period
+    from indicators.services import record_value
+
+    zone = add_special_zone(world.tree)
+    period = Period.objects.create(code="2026", year=2026, start_date=datetime.date(2026, 1, 1),
+                                   end_date=datetime.date(2026, 12, 31))  # fmt: skip
+    for element, value in ((world.ind.persons, 2000), (world.ind.literate, 1990)):
+        record_value(unit=zone, period=period, element=element, age_band="15-60",
+                     value=D(value), source=DataValue.Source.ENTERED)  # fmt: skip
+    target = world.plan.literacy
+    gone = evaluate_target(target, world.tree.district_a, 2026, Map.AS_WAS)
+    assert (gone.value, gone.status) == (None, "no_data")  # never split back onto A1, A2
+    assert breakdown(target, world.tree.district_a, 2026, map=Map.AS_WAS) == []
+    for map in Map:
+        rows = {r.unit.code: r for r in breakdown(target, world.tree.province, 2026, map=map)}
+        assert zone.code in rows and "D-A" not in rows
+        assert (rows[zone.code].num, rows[zone.code].den) == (D(1990), D(2000))
