@@ -359,7 +359,8 @@ def breakdown_targets(
         if commune_targets
         else None
     )
-    inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
+    inside = {c.pk: Overlay(p for r in standing[c.pk].roots for p in overlay.within(r).pending)
+              for c in children} if overlay else {}  # fmt: skip
     results = {}
     for target in targets:
         spec = indicator_spec(target.indicator)

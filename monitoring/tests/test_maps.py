@@ -86,3 +86,17 @@ def test_a_later_figure_of_a_successor_stays_under_it_on_the_old_units_map(world
         rows = {r.unit.code: r for r in breakdown(target, world.tree.province, 2026, map=map)}
         assert zone.code in rows and "D-A" not in rows
         assert (rows[zone.code].num, rows[zone.code].den) == (D(1990), D(2000))
+
+
+def test_by_todays_map_pending_values_of_a_predecessor_make_the_row_provisional(world, collection):
+    from monitoring.queries import breakdown_targets, provisional_overlay
+    from monitoring.tests.test_provisional_round import L, P, send
+
+    zone = add_special_zone(world.tree)
+    send(collection.submissions["C-A1"], {P: "1000", L: "999"}, world.users.commune_reporter)
+    target = world.plan.literacy
+    overlay = provisional_overlay([target], world.tree.province, 2020, Map.AS_IS)
+    rows = breakdown_targets([target], world.tree.province, 2020, overlay, Map.AS_IS)[target.pk]
+    row = next(r for r in rows if r.unit == zone)
+    assert row.provisional
+    assert (row.num, row.den) == (D(999 + 498), D(1500))
