@@ -34,7 +34,7 @@ from monitoring.queries import (
 from plans.models import Plan, Target
 from plans.queries import plans_below, plans_for_unit
 from units.access import can, crumbs, get_unit_or_404, home_unit
-from units.maps import Map, as_map, effective_map, shared_by, successors_note
+from units.maps import Map, Shared, as_map, effective_map, shared_by, successors_note
 from units.models import OrgUnit
 
 
@@ -83,9 +83,18 @@ def _map(request: HttpRequest) -> Map:
     return as_map(request.GET.get("map")) or Map.AS_WAS
 
 
-def _map_context(unit: OrgUnit, year: int, map: Map) -> dict:
+def _seen(user, shared: list[Shared]) -> list[Shared]:
+    """The shared units with only the successors the user may see (never one outside)."""
+    return [
+        Shared(s.predecessor, tuple(u for u in s.successors if can(user, "view", u)))
+        for s in shared
+    ]
+
+
+def _map_context(user, unit: OrgUnit, year: int, map: Map) -> dict:
     """What the pages say about the map: which one, and where it leaves figures out."""
     day = year_end(year)
+    shared = shared_by([unit], day, effective_map(unit, map)).get(unit.pk, [])
     return {
         "map": map,
         "map_label": map.label,
@@ -94,8 +103,11 @@ def _map_context(unit: OrgUnit, year: int, map: Map) -> dict:
         "map_query": "" if map == Map.AS_WAS else f"&map={map.value}",
         # as it is now, a unit no longer on today's map is shown as it was
         "map_fallback": effective_map(unit, map) != map,
-        "successors": successors_note(unit, day),
-        "shared": shared_by([unit], day, effective_map(unit, map)).get(unit.pk, []),
+        # a unit that ended before the year: its figures are under its successors (those
+        # the user may see are named)
+        "ended": unit.valid_to is not None and unit.valid_to < day,
+        "successors": [u for u in successors_note(unit, day) if can(user, "view", u)],
+        "shared": _seen(user, shared),
     }
 
 
@@ -167,7 +179,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "total": len(rows),
         "partial": sum(1 for row in rows if row.partial),
         "measured_through": _measured_through(unit, year, map),
-        **_map_context(unit, year, map),
+        **_map_context(request.user, unit, year, map),
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -207,7 +219,7 @@ def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
         "crumbs": crumbs(request.user, unit),
         "total": evaluate_target(target, unit, year, map),
         "measured_through": _measured_through(unit, year, map),
-        **_map_context(unit, year, map),
+        **_map_context(request.user, unit, year, map),
     }
 
 
@@ -228,7 +240,7 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
         "lines": lines,
         "has_rows": bool(lines),
         "chart": _chart(target, rows),
-        "shared_below": _shared_below(unit, year, map),
+        "shared_below": _seen(request.user, _shared_below(unit, year, map)),
         **pending,
     }
     return render(request, "monitoring/breakdown.html", context)

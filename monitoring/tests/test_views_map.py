@@ -85,7 +85,15 @@ def test_a_unit_that_ended_points_to_its_successor_for_later_years(client, world
     client.force_login(world.users.superuser)
     response = client.get(reverse("dashboard", args=["D-A"]), {"year": 2026})
     assert [u.code for u in response.context["successors"]] == ["DK-A"]
-    assert "không còn tồn tại vào cuối năm 2026" in response.content.decode()
+    html = response.content.decode()
+    assert "không còn tồn tại vào cuối năm 2026" in html
+    assert "Số liệu năm đó của địa bàn này được thể hiện tại" in html
+    # A user of the old district alone is told it ended, not shown a unit outside its scope.
+    client.force_login(world.users.viewer)
+    response = client.get(reverse("dashboard", args=["D-A"]), {"year": 2026})
+    assert response.context["successors"] == []
+    html = response.content.decode()
+    assert "không còn tồn tại vào cuối năm 2026" in html and "Đặc khu A" not in html
 
 
 def test_the_exports_heading_says_which_map(client, world):
