@@ -214,7 +214,8 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
     rule = target_rule(target)
     if _is_commune(unit) and unit.is_valid_on(_map_day(year, communes.map)):
         # A commune's own dashboard judges the commune itself, not a share of one. (A
-        # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
+        # special zone of 2026 looking at 2020 as it was still sees its 12 predecessor
+        # communes; by today's map it is one commune.)
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
         status = evaluate(rule, values_only(figures), year)
