@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from units.maps import Map, as_map
+
 YEAR_RANGE = (1900, 2200)
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
@@ -70,6 +72,18 @@ def optional_int(request: Request, name: str) -> int | None:
 def optional_year(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "").strip()
     return as_year(name, value) if value else None
+
+
+def map_of(request: Request, name: str = "map") -> Map:
+    """The map figures roll up by: as_was (the default, also when empty) or as_is."""
+    found = as_map(request.query_params.get(name, "").strip())
+    if found is None:
+        choices = ", ".join(Map.values)
+        raise ValidationError(
+            {name: [_("The parameter “%(name)s” must be one of: %(choices)s.")
+                    % {"name": name, "choices": choices}]}
+        )  # fmt: skip
+    return found
 
 
 def flag(request: Request, name: str) -> bool:

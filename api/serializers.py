@@ -22,6 +22,7 @@ from plans.models import (
     TaskGroup,
 )
 from units.access import can
+from units.maps import Map
 from units.models import OrgUnit
 
 
@@ -289,6 +290,15 @@ class CoverageSerializer(serializers.Serializer):
     )
 
 
+class SharedSerializer(serializers.Serializer):
+    """A unit of the year split between several successors: its figure belongs to none."""
+
+    unit = serializers.CharField(help_text="Code of the unit of the year")
+    successors = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the successors that share it"
+    )
+
+
 class EvaluationSerializer(serializers.Serializer):
     """One row of monitoring.queries.evaluate_plan (or breakdown): target × unit × year."""
 
@@ -316,6 +326,27 @@ class EvaluationSerializer(serializers.Serializer):
         help_text="How many of the units expected to report for this year's figure did: a "
         "status with reported < expected rests on partial data (docs/plan-data.md)",
     )
+    map = serializers.SerializerMethodField(
+        help_text="The administrative map the figure rolls up by: as_was, the map of its "
+        "year; as_is, today's map"
+    )
+    unattributed = serializers.SerializerMethodField(
+        help_text="Units of the year split between this unit and others: their figures are "
+        "attributed to none of their successors, never apportioned, and left out of this one"
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=Map.values))
+    def get_map(self, row) -> str:
+        return str(self.context.get("map", Map.AS_WAS))
+
+    @extend_schema_field(SharedSerializer(many=True))
+    def get_unattributed(self, row) -> list[dict]:
+        user = self.context["request"].user
+        return [
+            {"unit": s.predecessor.code,
+             "successors": sorted(u.code for u in s.successors if can(user, "view", u))}
+            for s in self.context.get("shared", {}).get(row.unit.pk, ())
+        ]  # fmt: skip
 
 
 # --- the value store --------------------------------------------------------------------

@@ -37,6 +37,7 @@ from plans.models import Plan, Target
 from plans.queries import plan_document, plans_for_unit, plans_visible_to
 from units.access import get_unit_or_404, units_visible_to
 from units.codes import year_end
+from units.maps import Map, effective_map, shared_by
 from units.models import OrgUnit, UnitSuccession
 from units.tree import subtree_q, valid_on
 
@@ -197,22 +198,48 @@ class TargetList(Scoped, generics.ListAPIView):
             "1: include figures submitted but not yet approved (rows they enter are marked "
             "provisional)",
         ),
+        OpenApiParameter(
+            "map",
+            str,
+            OpenApiParameter.QUERY,
+            description="The administrative map figures roll up by: as_was (default), the map "
+            "of the figure's year; as_is, today's map (today's units, each measured through "
+            "the units it came from)",
+            enum=Map.values,
+        ),
     ],
 )
 class EvaluationList(Scoped, generics.ListAPIView):
     """Exactly the rows the dashboard shows (monitoring.queries.evaluate_plan); with
     breakdown=1, those of the breakdown page: one per child unit that has data; with
-    provisional=1, the provisional figures the dashboard offers."""
+    provisional=1, the provisional figures the dashboard offers; with map=as_is, by today's
+    map. Each row says which map it follows, and which units of the year it leaves out
+    because they were split between several successors (never apportioned)."""
 
     serializer_class = serializers.EvaluationSerializer
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["map"] = getattr(self, "map", Map.AS_WAS)
+        context["shared"] = getattr(self, "shared", {})
+        return context
+
     def rows(self) -> list[Evaluated]:
+        rows = self._evaluated()
+        units = list({row.unit.pk: row.unit for row in rows}.values())
+        if units:
+            day = year_end(rows[0].year)
+            self.shared = shared_by(units, day, effective_map(self.unit, self.map))
+        return rows
+
+    def _evaluated(self) -> list[Evaluated]:
         params = filters.require(self.request, "plan", "unit", "year")
         plan_id = filters.as_int("plan", params["plan"])
         year = filters.as_year("year", params["year"])
         target_id = filters.optional_int(self.request, "target")
+        self.map = map = filters.map_of(self.request)
         plan = visible_plan_or_404(self.request.user, plan_id)
-        unit = get_unit_or_404(self.request.user, params["unit"], on=year_end(year))
+        self.unit = unit = get_unit_or_404(self.request.user, params["unit"], on=year_end(year))
         if not plans_for_unit(unit).filter(pk=plan.pk).exists():
             raise ValidationError({"plan": [_("This plan does not apply to this unit.")]})
         targets = list(
@@ -226,11 +253,11 @@ class EvaluationList(Scoped, generics.ListAPIView):
                 raise ValidationError({"target": [_("This target is not part of this plan.")]})
         overlay = None
         if filters.flag(self.request, "provisional"):
-            overlay = provisional_overlay(targets, unit, year)
+            overlay = provisional_overlay(targets, unit, year, map)
         if filters.flag(self.request, "breakdown"):
-            per_target = breakdown_targets(targets, unit, year, overlay)
+            per_target = breakdown_targets(targets, unit, year, overlay, map)
             return [row for target in targets for row in per_target[target.pk]]
-        return evaluate_targets(targets, unit, year, overlay)
+        return evaluate_targets(targets, unit, year, overlay, map)
 
 
 # --- the value store --------------------------------------------------------------------

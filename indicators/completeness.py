@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from units.access import subtree_filter
+from units.maps import Standing
 from units.models import OrgUnit
 from units.tree import valid_on
 
@@ -65,6 +66,13 @@ class Expectations:
                 unit_id for unit_id, path in units.items() if path.startswith(prefixes)
             }
         return count(expected, self.held)
+
+    def coverage_of(self, standing: Standing, element_ids: set[int]) -> Coverage:
+        """The coverage of a figure over what stands for a unit: a unit of the year shared
+        with other successors (never apportioned) counts as expected and not reported, so
+        the figure's status says that part is missing."""
+        found = self.coverage(standing.roots, element_ids)
+        return Coverage(found.reported, found.expected + len(standing.shared))
 
 
 def expectations(

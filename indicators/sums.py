@@ -1,8 +1,10 @@
-"""Sums of data values over subtrees, year by year, over the tree as it was that year.
+"""Sums of data values over subtrees, year by year, by the map of each year or today's.
 
-A unit's figure for a year is taken over the tree as it was at the end of that year: a
-unit that did not exist yet (đặc khu Cát Hải in 2020) is measured through the units it
-came from. Every read is set-based: a few queries whatever the number of units.
+By default (as it was) a unit's figure for a year is taken over the tree as it was at the
+end of that year: a unit that did not exist yet (đặc khu Cát Hải in 2020) is measured
+through the units it came from. As it is now, today's units are measured through the units
+they came from, and a unit split between several of them is attributed to none
+(units.maps). Every read is set-based: a few queries whatever the number of units.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from units.access import subtree_filter
+from units.maps import Lineage, Map, standing_for
 from units.models import OrgUnit
-from units.tree import units_for_period
 
 from .aggregate import IndicatorSpec, Part, Totals
 from .models import DataElement, DataValue, Indicator, Period, SubtreeTotal
@@ -46,16 +48,20 @@ def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def roots_for_year(unit: OrgUnit, year: int) -> list[OrgUnit]:
-    """The units that stood for `unit` at the end of `year` (itself, or its predecessors)."""
-    return units_for_period(unit, year_end(year))
+def roots_for_year(unit: OrgUnit, year: int, map: Map = Map.AS_WAS) -> list[OrgUnit]:
+    """The units that stood for `unit` at the end of `year` (itself, or its predecessors)
+    on the chosen map."""
+    return standing_for(unit, year_end(year), map).roots
 
 
-def year_groups(unit: OrgUnit, years: Iterable[int]) -> list[tuple[list[OrgUnit], list[int]]]:
+def year_groups(
+    unit: OrgUnit, years: Iterable[int], map: Map = Map.AS_WAS
+) -> list[tuple[list[OrgUnit], list[int]]]:
     """Years grouped by the set of root units that measure `unit` in them."""
     groups: dict[tuple[int, ...], tuple[list[OrgUnit], list[int]]] = {}
+    lineage = Lineage()
     for year in years:
-        roots = roots_for_year(unit, year)
+        roots = standing_for(unit, year_end(year), map, lineage=lineage).roots
         key = tuple(r.pk for r in roots)
         groups.setdefault(key, (roots, []))[1].append(year)
     return [g for g in groups.values() if g[0]]
@@ -146,13 +152,17 @@ _FEW_UNITS = 50
 
 
 def unit_totals(
-    unit: OrgUnit, years: Sequence[int], element_ids: set[int], overlay: Overlay | None = None
+    unit: OrgUnit,
+    years: Sequence[int],
+    element_ids: set[int],
+    overlay: Overlay | None = None,
+    map: Map = Map.AS_WAS,
 ) -> Totals:
-    """Sums over the unit's subtree (own values only for non-summed elements), every year;
-    with an overlay, the pending values are added (provisional figures)."""
+    """Sums over the unit's subtree (own values only for non-summed elements), every year,
+    on the chosen map; with an overlay, the pending values are added (provisional figures)."""
     own_ids = own_value_element_ids(element_ids)
     rows: list[tuple] = []
-    for roots, group_years in year_groups(unit, years):
+    for roots, group_years in year_groups(unit, years, map):
         for per_root in subtree_sums(roots, element_ids - own_ids, group_years).values():
             rows += per_root
         rows += _grouped(
@@ -175,6 +185,17 @@ def totals_per_unit(
 ) -> dict[int, Totals]:
     """Sums over each unit's own subtree, for many units at once (see subtree_sums); with an
     overlay, the pending values are added."""
+    rows = _rows_per_unit(units, years, element_ids, within, overlay)
+    return {pk: Totals(r) for pk, r in rows.items()}
+
+
+def _rows_per_unit(
+    units: Sequence[OrgUnit],
+    years: Sequence[int],
+    element_ids: set[int],
+    within: Sequence[OrgUnit] | None = None,
+    overlay: Overlay | None = None,
+) -> dict[int, list[tuple]]:
     own_ids = own_value_element_ids(element_ids)
     rows = subtree_sums(units, element_ids - own_ids, years, within)
     wanted = {u.pk for u in units}
@@ -191,4 +212,46 @@ def totals_per_unit(
     if overlay:
         for unit_id, pending in overlay.rows_for(units, years, element_ids, own_ids).items():
             merged[unit_id] += pending
-    return {pk: Totals(r) for pk, r in merged.items()}
+    return merged
+
+
+def totals_on_map(
+    units: Sequence[OrgUnit],
+    years: Sequence[int],
+    element_ids: set[int],
+    map: Map = Map.AS_WAS,
+    within: Sequence[OrgUnit] | None = None,
+    overlay: Overlay | None = None,
+) -> dict[int, Totals]:
+    """Each unit's sums on the chosen map, for many units at once.
+
+    As it was, each unit's own subtree (totals_per_unit: the units are those of the year).
+    As it is now, each of today's units is the sum, year by year, over the subtrees of the
+    units standing for it that year (units.maps.standing_for): the sums of all those roots
+    are read at once, then each root's rows of a year go to the unit it stands for.
+    """
+    if map != Map.AS_IS:
+        return totals_per_unit(units, years, element_ids, within, overlay)
+    lineage = Lineage()
+    lineage.preload(units)
+    roots_of: dict[int, dict[int, list[OrgUnit]]] = {}
+    everyone: dict[int, OrgUnit] = {}
+    for unit in units:
+        roots_of[unit.pk] = {}
+        for year in years:
+            roots = standing_for(unit, year_end(year), map, lineage=lineage).roots
+            roots_of[unit.pk][year] = roots
+            everyone.update((r.pk, r) for r in roots)
+    per_root = _rows_per_unit(list(everyone.values()), years, element_ids, None, overlay)
+    result = {}
+    for unit in units:
+        rows = [
+            row
+            for year, roots in roots_of[unit.pk].items()
+            for root in roots
+            for row in per_root.get(root.pk, ())
+            if row[3] == year
+        ]
+        if rows:
+            result[unit.pk] = Totals(rows)
+    return result

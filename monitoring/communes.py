@@ -16,6 +16,7 @@ from indicators.sums import (
     element_ids_of,
     indicator_spec,
     roots_for_year,
+    totals_on_map,
     totals_per_unit,
     values_in,
     year_end,
@@ -23,6 +24,7 @@ from indicators.sums import (
 )
 from plans.models import Target
 from units.access import subtree_filter
+from units.maps import Map, communes_on_map, effective_map
 from units.models import OrgUnit
 from units.tree import outermost, valid_on
 
@@ -57,12 +59,18 @@ def commune_figures(
     element_ids: set[int],
     overlay: Overlay | None = None,
     level: str = COMMUNE_LEVEL,
+    map: Map = Map.AS_WAS,
 ) -> CommuneFigures:
     """The commune-level units standing for or inside `unit` at the end of each year (with
-    an overlay, their sums include the pending values).
+    an overlay, their sums include the pending values); as it is now, today's communes
+    inside `unit`, every year, each measured through the units it came from.
 
     One query for the communes of all years and one grouped sum per tree depth.
     """
+    if effective_map(unit, map) == Map.AS_IS:
+        communes = communes_on_map(unit, level)
+        totals = totals_on_map(communes, years, element_ids, map, overlay=overlay)
+        return CommuneFigures({year: communes for year in years}, totals)
     roots_by_year = {year: roots_for_year(unit, year) for year in years}
     all_roots = units_for_period_union(roots_by_year.values())
     if not all_roots:

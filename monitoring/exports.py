@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.xlsx import Formatted, Sheet, number, percent
 from plans.templatetags.targets import goal
+from units.maps import Map
 
 from .queries import Evaluated, share_level, status_text
 
@@ -28,11 +29,20 @@ def figure_cell(row: Evaluated) -> Formatted:
     return number(row.value, indicator.decimals, indicator.unit_label)
 
 
-def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
+def map_heading(map: Map) -> str:
+    """The heading's line that says which map the figures are rolled up by."""
+    return _("Administrative map: %(map)s") % {"map": Map(map).label}
+
+
+def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated], map: Map = Map.AS_WAS) -> Sheet:
     """A unit's targets in a year: clause, wording, goal, figure, numerator, denominator, status."""
     sheet = Sheet(
         title=_("Targets %(year)s") % {"year": year},
-        heading=[plan.number + " — " + plan.title, f"{unit.display_name} · {year}"],
+        heading=[
+            plan.number + " — " + plan.title,
+            f"{unit.display_name} · {year}",
+            map_heading(map),
+        ],  # fmt: skip
         columns=[
             (_("Clause"), 14),
             (_("Target"), 60),
@@ -50,11 +60,15 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated]) -> Sheet:
     return sheet
 
 
-def breakdown_sheet(unit, target, year: int, rows: list[Evaluated]) -> Sheet:
+def breakdown_sheet(unit, target, year: int, rows: list[Evaluated], map: Map = Map.AS_WAS) -> Sheet:
     """A target's figure in each unit below: unit, figure, numerator, denominator, status."""
     sheet = Sheet(
         title=target.clause,
-        heading=[target.text, f"{unit.display_name} · {year} · {_('Goal')}: {goal(target)}"],
+        heading=[
+            target.text,
+            f"{unit.display_name} · {year} · {_('Goal')}: {goal(target)}",
+            map_heading(map),
+        ],  # fmt: skip
         columns=[
             (_("Unit"), 30),
             (_("Figure"), 18),

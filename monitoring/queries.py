@@ -24,7 +24,7 @@ from indicators.provisional import Overlay, forms_awaiting, pending_under
 from indicators.sums import (
     indicator_spec,
     roots_for_year,
-    totals_per_unit,
+    totals_on_map,
     unit_totals,
     values_in,
     year_end,
@@ -32,6 +32,7 @@ from indicators.sums import (
 )
 from plans.models import Plan, Target
 from units.access import subtree_filter
+from units.maps import Map, children_on_map, effective_map, standing_each, standing_for, today
 from units.models import OrgUnit
 
 from .communes import (
@@ -246,18 +247,21 @@ class _Communes:
         targets: Sequence[Target],
         overlay: Overlay | None = None,
         level: str = COMMUNE_LEVEL,
+        map: Map = Map.AS_WAS,
     ) -> None:
         self.unit, self.years, self.targets, self.overlay = unit, years, targets, overlay
         self.level = level
+        self.map = effective_map(unit, map)
 
     @cached_property
     def figures(self) -> CommuneFigures:
         elements = elements_behind(self.targets)
-        return commune_figures(self.unit, self.years, elements, self.overlay, self.level)
+        return commune_figures(self.unit, self.years, elements, self.overlay, self.level, self.map)
 
     def counted_in_sql(self, target: Target) -> bool:
-        # Pending values are not in the database's counts: provisional figures count in Python.
-        return not self.overlay and counted_in_sql(target)
+        # Pending values are not in the database's counts: provisional figures count in
+        # Python; so do today's communes, measured through the units they came from.
+        return not self.overlay and self.map == Map.AS_WAS and counted_in_sql(target)
 
     @cached_property
     def counts(self) -> dict[tuple[int, int], CommuneCount]:
@@ -269,9 +273,10 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
     """A share of the units of one level under `unit` meeting the target's condition, held
     to the share of the milestone in force (communes for plan 08's "every commune")."""
     rule, required = rule_in_force(target, year)
-    if _is_of_level(unit, communes.level) and unit.is_valid_on(year_end(year)):
+    if _is_of_level(unit, communes.level) and unit.is_valid_on(_map_day(year, communes.map)):
         # A commune's own dashboard judges the commune itself, not a share of one. (A
-        # special zone of 2026 looking at 2020 still sees its 12 predecessor communes.)
+        # special zone of 2026 looking at 2020 as it was still sees its 12 predecessor
+        # communes; by today's map it is one commune.)
         values_by_year = communes.figures.values(indicator_spec(target.indicator))
         figures = {y: _own_figure(values.get(unit)) for y, values in values_by_year.items()}
         status = evaluate(rule, values_only(figures), year)
@@ -289,6 +294,11 @@ def _every_commune(target: Target, unit: OrgUnit, year: int, communes: _Communes
                       _communes_coverage(counts.get(year)))  # fmt: skip
 
 
+def _map_day(year: int, map: Map):
+    """The day whose map a unit stands on: the year's end, or today."""
+    return today() if map == Map.AS_IS else year_end(year)
+
+
 def _own_coverage(own: Figure | None) -> Coverage:
     """A commune judged on its own figure: one unit expected, itself."""
     return Coverage(reported=int(own is not None and own.value is not None), expected=1)
@@ -300,9 +310,9 @@ def _communes_coverage(counted: CommuneCount | None) -> Coverage:
     return of_communes(counted.with_data, counted.counted)
 
 
-def evaluate_plan(plan: Plan, unit: OrgUnit, year: int) -> list[Evaluated]:
+def evaluate_plan(plan: Plan, unit: OrgUnit, year: int, map: Map = Map.AS_WAS) -> list[Evaluated]:
     """Every target of the plan for one unit and year, in the plan's order."""
-    return evaluate_targets(plan_targets(plan), unit, year)
+    return evaluate_targets(plan_targets(plan), unit, year, map=map)
 
 
 def plan_targets(plan: Plan) -> list[Target]:
@@ -315,7 +325,11 @@ def plan_targets(plan: Plan) -> list[Target]:
 
 
 def evaluate_targets(
-    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
+    targets: Sequence[Target],
+    unit: OrgUnit,
+    year: int,
+    overlay: Overlay | None = None,
+    map: Map = Map.AS_WAS,
 ) -> list[Evaluated]:
     """The targets for one unit and year: one set of sums for all of them. With an overlay
     (see provisional_overlay), the figures are provisional: pending values are included."""
@@ -327,12 +341,13 @@ def evaluate_targets(
         if share_level(t) is not None:
             by_level[share_level(t)].append(t)
     totals = (
-        unit_totals(unit, years, elements_behind(unit_targets), overlay)
+        unit_totals(unit, years, elements_behind(unit_targets), overlay, map)
         if unit_targets
         else Totals()
     )
-    shares = {lv: _Communes(unit, years, ts, overlay, lv) for lv, ts in by_level.items()}
-    roots = roots_for_year(unit, year)
+    shares = {lv: _Communes(unit, years, ts, overlay, lv, map) for lv, ts in by_level.items()}
+    standing = standing_for(unit, year_end(year), map)
+    roots = standing.roots
     expected = (
         expectations(roots, year, elements_behind(unit_targets), overlay)
         if unit_targets
@@ -346,16 +361,18 @@ def evaluate_targets(
         else _every_commune(t, unit, year, shares[share_level(t)])
         if share_level(t) is not None
         else _unit_scope(t, unit, year, totals, years, overlay,
-                         expected.coverage(roots, indicator_spec(t.indicator).element_ids))
+                         expected.coverage_of(standing, indicator_spec(t.indicator).element_ids))
         for t in targets
     ]  # fmt: skip
 
 
-def provisional_overlay(targets: Sequence[Target], unit: OrgUnit, year: int) -> Overlay:
+def provisional_overlay(
+    targets: Sequence[Target], unit: OrgUnit, year: int, map: Map = Map.AS_WAS
+) -> Overlay:
     """The values awaiting approval that enter the targets' figures for the unit, up to
-    `year`, over the tree as it stood each year."""
+    `year`, over the tree as it stood each year (or as today's map measures it)."""
     years = years_up_to(year)
-    roots = units_for_period_union(roots_for_year(unit, y) for y in years)
+    roots = units_for_period_union(roots_for_year(unit, y, map) for y in years)
     return pending_under(roots, years, elements_behind(targets))
 
 
@@ -364,29 +381,33 @@ def forms_awaiting_approval(targets: Sequence[Target], unit: OrgUnit, year: int)
     return forms_awaiting(roots_for_year(unit, year), year, elements_behind(targets))
 
 
-def evaluate_target(target: Target, unit: OrgUnit, year: int) -> Evaluated:
-    return evaluate_targets([target], unit, year)[0]
+def evaluate_target(target: Target, unit: OrgUnit, year: int, map: Map = Map.AS_WAS) -> Evaluated:
+    return evaluate_targets([target], unit, year, map=map)[0]
 
 
-def children_in(unit: OrgUnit, year: int) -> list[OrgUnit]:
-    """The direct children, at the end of `year`, of the units standing for `unit`."""
-    day = year_end(year)
-    children = []
-    for root in roots_for_year(unit, year):
-        kids = OrgUnit.objects.get_children(root).select_related("level")
-        children += [c for c in kids if c.is_valid_on(day)]
-    return children
+def children_in(unit: OrgUnit, year: int, map: Map = Map.AS_WAS) -> list[OrgUnit]:
+    """The direct children of `unit` on the chosen map: those at the end of `year` of the
+    units standing for it, or today's (units.maps.children_on_map)."""
+    return children_on_map(unit, year_end(year), map)
 
 
 def breakdown(
-    target: Target, unit: OrgUnit, year: int, overlay: Overlay | None = None
+    target: Target,
+    unit: OrgUnit,
+    year: int,
+    overlay: Overlay | None = None,
+    map: Map = Map.AS_WAS,
 ) -> list[Evaluated]:
     """The target evaluated on each child unit that has data (communes, bodies, districts)."""
-    return breakdown_targets([target], unit, year, overlay)[target.pk]
+    return breakdown_targets([target], unit, year, overlay, map)[target.pk]
 
 
 def breakdown_targets(
-    targets: Sequence[Target], unit: OrgUnit, year: int, overlay: Overlay | None = None
+    targets: Sequence[Target],
+    unit: OrgUnit,
+    year: int,
+    overlay: Overlay | None = None,
+    map: Map = Map.AS_WAS,
 ) -> dict[int, list[Evaluated]]:
     """Each target evaluated on each child unit with data for it, keyed by target id (with
     an overlay, provisional figures).
@@ -394,7 +415,9 @@ def breakdown_targets(
     The children, the periods and the sums are read once for all the targets.
     """
     years = years_up_to(year)
-    children = children_in(unit, year)
+    map = effective_map(unit, map)
+    children = children_in(unit, year, map)
+    standing = standing_each(children, year_end(year), map)
     live = [t for t in targets if _measured(t, year)]
     unit_targets = [t for t in live if share_level(t) is None]
     by_level: dict[str, list[Target]] = defaultdict(list)
@@ -403,16 +426,18 @@ def breakdown_targets(
             by_level[share_level(t)].append(t)
     per_child, expected = {}, Expectations()
     if unit_targets:
-        within = roots_for_year(unit, year)
-        per_child = totals_per_unit(
-            children, years, elements_behind(unit_targets), within=within, overlay=overlay
+        within = units_for_period_union([roots_for_year(unit, year, map)]
+                                        + [s.roots for s in standing.values()])  # fmt: skip
+        per_child = totals_on_map(
+            children, years, elements_behind(unit_targets), map, within=within, overlay=overlay
         )
         expected = expectations(within, year, elements_behind(unit_targets), overlay)
     levels = {
-        lv: commune_figures(unit, years, elements_behind(ts), overlay, lv)
+        lv: commune_figures(unit, years, elements_behind(ts), overlay, lv, map)
         for lv, ts in by_level.items()
     }
-    inside = {c.pk: overlay.within(c) for c in children} if overlay else {}
+    inside = {c.pk: Overlay(p for r in standing[c.pk].roots for p in overlay.within(r).pending)
+              for c in children} if overlay else {}  # fmt: skip
     results = {}
     for target in targets:
         if not _measured(target, year):
@@ -427,7 +452,7 @@ def breakdown_targets(
         else:
             results[target.pk] = [
                 _unit_scope(target, child, year, per_child[child.pk], years, inside.get(child.pk),
-                            expected.coverage([child], spec.element_ids))
+                            expected.coverage_of(standing[child.pk], spec.element_ids))
                 for child in children
                 if child.pk in per_child and per_child[child.pk].element_ids & spec.element_ids
             ]  # fmt: skip
@@ -474,7 +499,9 @@ def _own_figure(value: Fraction | None) -> Figure:
     return Figure(value=value, num=to_decimal(value, 2))
 
 
-def values_behind(target: Target, unit: OrgUnit, year: int) -> QuerySet[DataValue]:
+def values_behind(
+    target: Target, unit: OrgUnit, year: int, map: Map = Map.AS_WAS
+) -> QuerySet[DataValue]:
     """The data values a figure is made of, each with its unit, element and source."""
     spec = indicator_spec(target.indicator)
     parts = [spec.numerator] + ([spec.denominator] if spec.denominator else [])
@@ -486,7 +513,7 @@ def values_behind(target: Target, unit: OrgUnit, year: int) -> QuerySet[DataValu
         if part.age_band:
             q &= Q(age_band=part.age_band)
         match |= q
-    roots = roots_for_year(unit, year)
+    roots = roots_for_year(unit, year, map)
     qs = DataValue.objects.filter(subtree_filter(roots, "unit__"), match, period__year=year)
     if spec.kind == "level" and target.scope == Target.Scope.UNIT:
         qs = qs.filter(unit__in=roots)

@@ -22,6 +22,7 @@ from monitoring.queries import (
     STATUS_LABELS,
     Evaluated,
     breakdown,
+    children_in,
     evaluate_plan,
     evaluate_target,
     evaluate_targets,
@@ -35,6 +36,7 @@ from plans.models import Plan, Target
 from plans.queries import plans_below, plans_for_unit
 from units.access import can, crumbs, get_unit_or_404, home_unit
 from units.codes import year_end
+from units.maps import Map, Shared, as_map, effective_map, shared_by, successors_note
 from units.models import OrgUnit
 
 
@@ -80,10 +82,43 @@ def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
     return target
 
 
-def _measured_through(unit: OrgUnit, year: int) -> list[OrgUnit]:
+def _measured_through(unit: OrgUnit, year: int, map: Map = Map.AS_WAS) -> list[OrgUnit]:
     """The units a year's figures come from, when they are not the unit itself."""
-    roots = roots_for_year(unit, year)
+    roots = roots_for_year(unit, year, map)
     return [] if roots == [unit] else roots
+
+
+def _map(request: HttpRequest) -> Map:
+    """The map asked for (?map=as_was|as_is); anything else is the default, as it was."""
+    return as_map(request.GET.get("map")) or Map.AS_WAS
+
+
+def _seen(user, shared: list[Shared]) -> list[Shared]:
+    """The shared units with only the successors the user may see (never one outside)."""
+    return [
+        Shared(s.predecessor, tuple(u for u in s.successors if can(user, "view", u)))
+        for s in shared
+    ]
+
+
+def _map_context(user, unit: OrgUnit, year: int, map: Map) -> dict:
+    """What the pages say about the map: which one, and where it leaves figures out."""
+    day = year_end(year)
+    shared = shared_by([unit], day, effective_map(unit, map)).get(unit.pk, [])
+    return {
+        "map": map,
+        "map_label": map.label,
+        "map_choices": Map.choices,
+        # kept in every link and export of the page (the default is left out)
+        "map_query": "" if map == Map.AS_WAS else f"&map={map.value}",
+        # as it is now, a unit no longer on today's map is shown as it was
+        "map_fallback": effective_map(unit, map) != map,
+        # a unit that ended before the year: its figures are under its successors (those
+        # the user may see are named)
+        "ended": unit.valid_to is not None and unit.valid_to < day,
+        "successors": [u for u in successors_note(unit, day) if can(user, "view", u)],
+        "shared": _seen(user, shared),
+    }
 
 
 def _option_names() -> dict[str, dict[str, str]]:
@@ -105,12 +140,14 @@ def _by_group(
     return sorted(groups.values(), key=lambda g: g[0].order)
 
 
-def _provisional(request: HttpRequest, targets, unit: OrgUnit, year: int) -> dict:
+def _provisional(
+    request: HttpRequest, targets, unit: OrgUnit, year: int, map: Map = Map.AS_WAS
+) -> dict:
     """How many forms await approval and, when the user asked to see the provisional figures
     (?provisional=1), the values they hold (else an empty overlay, never computed)."""
     waiting = forms_awaiting_approval(targets, unit, year)
     shown = bool(waiting) and request.GET.get("provisional") == "1"
-    overlay = provisional_overlay(targets, unit, year) if shown else Overlay()
+    overlay = provisional_overlay(targets, unit, year, map) if shown else Overlay()
     return {"forms_waiting": waiting, "show_provisional": shown, "overlay": overlay}
 
 
@@ -128,14 +165,17 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "monitoring/dashboard.html", context)
     years = years_with_data(plan, unit)
     year = _year(request, years, plan)
+    map = _map(request)
     targets = plan_targets(plan)
-    rows = evaluate_targets(targets, unit, year)
-    pending = _provisional(request, targets, unit, year)
+    rows = evaluate_targets(targets, unit, year, map=map)
+    pending = _provisional(request, targets, unit, year, map)
     overlay = pending.pop("overlay")
     provisional = {}
     if overlay:
         provisional = {
-            r.target.pk: r for r in evaluate_targets(targets, unit, year, overlay) if r.provisional
+            r.target.pk: r
+            for r in evaluate_targets(targets, unit, year, overlay, map)
+            if r.provisional
         }
     counts = Counter(row.status for row in rows)
     context |= {
@@ -151,7 +191,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "total": len(rows),
         "partial": sum(1 for row in rows if row.partial),
-        "measured_through": _measured_through(unit, year),
+        "measured_through": _measured_through(unit, year, map),
+        **_map_context(request.user, unit, year, map),
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -182,37 +223,54 @@ def _target_context(request: HttpRequest, code: str, target_id: int) -> dict:
     target = _target_or_404(unit, target_id)
     years = years_with_data(target.plan, unit) if "year" not in request.GET else []
     year = _year(request, years, target.plan)
+    map = _map(request)
     return {
         "unit": unit,
         "target": target,
         "plan": target.plan,
         "year": year,
         "crumbs": crumbs(request.user, unit),
-        "total": evaluate_target(target, unit, year),
-        "measured_through": _measured_through(unit, year),
+        "total": evaluate_target(target, unit, year, map),
+        "measured_through": _measured_through(unit, year, map),
+        **_map_context(request.user, unit, year, map),
     }
 
 
 @login_required
 def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
     context = _target_context(request, code, target_id)
-    target, unit, year = context["target"], context["unit"], context["year"]
-    rows = breakdown(target, unit, year)
-    pending = _provisional(request, [target], unit, year)
+    target, unit, year, map = context["target"], context["unit"], context["year"], context["map"]
+    rows = breakdown(target, unit, year, map=map)
+    pending = _provisional(request, [target], unit, year, map)
     overlay = pending.pop("overlay")
     lines = [(row.unit, row, None) for row in rows]
     if overlay:
-        lines = _with_provisional(rows, breakdown(target, unit, year, overlay))
-        total = evaluate_targets([target], unit, year, overlay)[0]
+        lines = _with_provisional(rows, breakdown(target, unit, year, overlay, map))
+        total = evaluate_targets([target], unit, year, overlay, map)[0]
         context["provisional_total"] = total if total.provisional else None
     context |= {
         "rows": rows,
         "lines": lines,
         "has_rows": bool(lines),
         "chart": _chart(target, rows),
+        "shared_below": _seen(request.user, _shared_below(unit, year, map)),
         **pending,
     }
     return render(request, "monitoring/breakdown.html", context)
+
+
+def _shared_below(unit: OrgUnit, year: int, map: Map) -> list:
+    """The units of the year split between several of today's units below `unit`: each once,
+    with its successors (their figures leave it out)."""
+    map = effective_map(unit, map)
+    if map != Map.AS_IS:
+        return []
+    children = children_in(unit, year, map)
+    found = {}
+    for shared in shared_by(children, year_end(year), map).values():
+        for s in shared:
+            found.setdefault(s.predecessor.pk, s)
+    return list(found.values())
 
 
 def _with_provisional(approved: list[Evaluated], provisional: list[Evaluated]) -> list[tuple]:
@@ -239,7 +297,8 @@ def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     if plan is None:
         raise Http404
     year = _year(request, years_with_data(plan, unit), plan)
-    sheet = exports.dashboard_sheet(unit, plan, year, evaluate_plan(plan, unit, year))
+    map = _map(request)
+    sheet = exports.dashboard_sheet(unit, plan, year, evaluate_plan(plan, unit, year, map), map)
     return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{year}")
 
 
@@ -247,15 +306,16 @@ def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 def breakdown_xlsx(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
     """A target's breakdown by the units below, as a spreadsheet."""
     context = _target_context(request, code, target_id)
-    unit, target, year = context["unit"], context["target"], context["year"]
-    sheet = exports.breakdown_sheet(unit, target, year, breakdown(target, unit, year))
+    unit, target, year, map = context["unit"], context["target"], context["year"], context["map"]
+    rows = breakdown(target, unit, year, map=map)
+    sheet = exports.breakdown_sheet(unit, target, year, rows, map)
     return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{target.code}-{year}")
 
 
 @login_required
 def target_values(request: HttpRequest, code: str, target_id: int) -> HttpResponse:
     context = _target_context(request, code, target_id)
-    values = values_behind(context["target"], context["unit"], context["year"])
+    values = values_behind(context["target"], context["unit"], context["year"], context["map"])
     context |= {"values": values, "option_names": _option_names()}
     return render(request, "monitoring/values.html", context)
 

@@ -24,6 +24,7 @@ def as_api_rows(results) -> list[dict]:
             "den": number(r.den), "status": r.status, "milestone_year": r.milestone_year,
             "provisional": r.provisional,
             "coverage": {"reported": r.coverage.reported, "expected": r.coverage.expected},
+            "map": "as_was", "unattributed": [],
         }
         for r in results
     ]  # fmt: skip

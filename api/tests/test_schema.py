@@ -38,7 +38,7 @@ def test_the_schema_documents_required_and_optional_query_parameters(schema):
     }
     assert params == {
         "plan": True, "unit": True, "year": True, "target": False, "breakdown": False,
-        "provisional": False, "page": False,
+        "provisional": False, "map": False, "page": False,
     }  # fmt: skip
     units = schema["paths"]["/api/v1/units/"]["get"]["parameters"]
     assert {p["name"] for p in units} == {"parent", "level", "valid_on", "page"}
