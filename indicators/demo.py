@@ -21,7 +21,7 @@ from indicators.models import DataElement, DataValue, Indicator, Period
 from indicators.services import NewValue, publish_values
 from units.codes import resolve, resolve_many
 from units.models import OrgUnit
-from units.tree import subtree_q
+from units.tree import subtree_q, valid_on
 
 SCHEMA = Path(__file__).resolve().parent / "schema" / "demo.schema.json"
 
@@ -78,7 +78,7 @@ def generate(
         _rates(code, row, _terms(code, indicators), years, spec["seed"], out)
     for code, row in spec.get("levels", {}).items():
         element = _terms(code, indicators).numerator.element
-        _levels(element, row, _units(row["units"], selected), years, out)
+        _levels(element, row, _units(row["units"], selected), years, spec["seed"], out)
     missing = uncovered(out, indicators, used)
     if missing:
         raise DemoSpecError(_("No demo figures for: %(missing)s") % {"missing": ", ".join(missing)})
@@ -196,17 +196,43 @@ def _rates(
             out[num_key][year] = min(total, _whole(total * share))
 
 
-def _levels(element: str, row: Mapping, units: list[str], years: list[int], out: Figures) -> None:
+def _levels(
+    element: str, row: Mapping, units: list[str], years: list[int], seed: str, out: Figures
+) -> None:
+    """Each unit's level by year: a level for all (with per-unit overrides), or a share (%)
+    of the units at each level, dealt out over the units in a seeded order that stays the
+    same from year to year (a unit's level does not fall while the shares rise)."""
+    order = sorted(units, key=lambda unit: _rng(seed, "level", element, unit).random())
     for unit in units:
-        levels = {**row["years"], **row.get("overrides", {}).get(unit, {})}
         key = (unit, element, "", "")
         if key in out:
             raise DemoSpecError(_("Figure %(key)s described twice") % {"key": "/".join(key)})
-        missing = [y for y in years if str(y) not in levels]
-        if missing:
+        out[key] = {}
+    for year in years:
+        if str(year) not in row["years"]:
             msg = _("Level %(element)s has no value for %(year)s")
-            raise DemoSpecError(msg % {"element": element, "year": missing[0]})
-        out[key] = {year: int(levels[str(year)]) for year in years}
+            raise DemoSpecError(msg % {"element": element, "year": year})
+        given = row["years"][str(year)]
+        dealt = _deal(given, order, element) if isinstance(given, Mapping) else {}
+        for unit in units:
+            own = row.get("overrides", {}).get(unit, {})
+            level = own.get(str(year), dealt.get(unit, given))
+            out[(unit, element, "", "")][year] = int(level)
+
+
+def _deal(shares: Mapping[str, float], order: list[str], element: str) -> dict[str, int]:
+    """The units in `order`, highest level first, each level taking its share (%) of them."""
+    if round(sum(shares.values()), 6) != 100:
+        msg = _("Level %(element)s: the shares of a year must add up to 100")
+        raise DemoSpecError(msg % {"element": element})
+    dealt, cumulative, start = {}, 0.0, 0
+    for level in sorted(shares, key=int, reverse=True):
+        cumulative += shares[level]
+        end = _whole(Decimal(str(cumulative)) * len(order) / 100)
+        for unit in order[start:end]:
+            dealt[unit] = int(level)
+        start = end
+    return dealt
 
 
 # --- the database around it ------------------------------------------------------------------
@@ -238,6 +264,8 @@ def resolve_selectors(
             qs = qs.filter(level__code=sel["level"])
         if "kind" in sel:
             qs = qs.filter(kind__in=sel["kind"])
+        if on is not None:
+            qs = qs.filter(valid_on(on))
         codes = sorted(set(qs.values_list("code", flat=True)))
         if not codes or ("codes" in sel and len(codes) != len(set(sel["codes"]))):
             raise DemoSpecError(_("Selector %(name)s does not match its units") % {"name": name})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +13,9 @@ from django.core.management import call_command
 
 from indicators.models import DataValue, Period
 from indicators.services import record_value
-from monitoring.queries import evaluate_plan
+from monitoring.queries import evaluate_plan, years_with_data
 from plans.models import Plan
+from plans.queries import plans_for_unit
 from units.codes import resolve
 from units.models import Membership, OrgUnit
 
@@ -53,10 +55,9 @@ def elements_of(code: str) -> set[str]:
     return set(DataValue.objects.filter(unit__code=code).values_list("element__code", flat=True))
 
 
-def test_it_loads_three_yearly_periods(demo):
+def test_it_loads_the_yearly_periods_from_2018_to_2025(demo):
     periods = {p.code: p for p in Period.objects.all()}
-    # 2021 is the period of the demo's reporting round (collection/demo.py), not of figures.
-    assert sorted(periods) == ["2018", "2019", "2020", "2021"]
+    assert sorted(periods) == [str(year) for year in range(2018, 2026)]
     assert (periods["2020"].start_date.isoformat(), periods["2020"].end_date.isoformat()) == (
         "2020-01-01",
         "2020-12-31",
@@ -97,9 +98,10 @@ def test_the_values_are_demo_values_no_part_exceeds_its_whole_and_the_sizes_are_
         for v in DataValue.objects.filter(element__code="persons")
     }
     literate = DataValue.objects.filter(element__code="literate_persons")
-    # 12 communes × 3 years × (F, M) × 2 age bands, plus the register's unknown-sex rows in 2020,
-    # plus the approved 2021 form of one commune: (F, M) × 2 age bands
-    assert literate.count() == len(persons) == 12 * 3 * 4 + 12 * 2 + 4
+    # 12 communes × 7 years (2018-2024) × (F, M) × 2 age bands, plus the register's
+    # unknown-sex rows in 2020, plus the đặc khu in 2025 (the approved 2021 form of one
+    # commune replaces that commune's demo values of 2021)
+    assert literate.count() == len(persons) == 12 * 7 * 4 + 12 * 2 + 4
     for v in literate:
         assert v.value <= persons[(v.unit_id, v.period_id, v.sex, v.age_band)]
     in_2019 = DataValue.objects.filter(
@@ -184,3 +186,66 @@ def test_if_empty_leaves_a_database_with_units_alone(demo):
     out = load("--if-empty")
     assert "không nạp dữ liệu mẫu" in out
     assert DataValue.objects.count() < count
+
+
+# --- the 2021-2030 cycle (data/demo/cat-hai-demo.yaml, `phases`) ----------------------------
+
+PLAN_254 = "254-KH-UBND-2021-hai-phong"
+PLAN_1373 = "1373-QD-TTg-2021"
+
+
+def special_zone() -> OrgUnit:
+    return resolve("11914", datetime.date(2025, 12, 31))
+
+
+def test_the_2020_story_is_unchanged(demo):
+    plan = Plan.objects.get(code="08-KH-BCD-2020-cat-hai")
+    district = resolve("317", datetime.date(2020, 12, 31))
+    results = evaluate_plan(plan, district, 2020)
+    not_met = sorted(r.target.code for r in results if r.status != "met")
+    assert not_met == [
+        "commune-literacy-level-2", "officials-fl-level-3", "workers-high-skill-rises",
+        "workers-vocational",
+    ]  # fmt: skip
+    assert {r.status for r in results} == {"met", "not_met"}
+
+
+def test_figures_of_2025_are_the_special_zones_not_the_communes_that_ended(demo):
+    in_2025 = DataValue.objects.filter(period__code="2025")
+    cat_hai = in_2025.filter(unit__path__startswith=resolve("31").path).exclude(unit__code="31")
+    assert set(cat_hai.values_list("unit__code", "unit__valid_from")) == {
+        ("11914", datetime.date(2025, 7, 1))
+    }
+    assert not in_2025.filter(unit__valid_to__lt=datetime.date(2025, 12, 31)).exists()
+    communes = DataValue.objects.filter(period__code="2024", unit__code__in=COMMUNES)
+    assert set(communes.values_list("unit__code", flat=True)) == set(COMMUNES)
+
+
+def test_kh254_targets_have_statuses_for_the_special_zone_in_2025(demo):
+    results = evaluate_plan(Plan.objects.get(code=PLAN_254), special_zone(), 2025)
+    by_code = {r.target.code: r.status for r in results}
+    assert by_code["district-primary-3"] == "void"  # no district after 01/07/2025
+    assert "no_data" not in by_code.values()
+    assert by_code["commune-literacy-level-2"] == by_code["working-age-information"] == "met"
+    assert by_code["lit-15-35"] == by_code["university-15-plus"] == "not_met"
+    assert not any(r.partial for r in results)
+
+
+def test_qd1373_a1_has_a_status_over_the_34_provinces_in_2025(demo):
+    results = evaluate_plan(Plan.objects.get(code=PLAN_1373), resolve("VN"), 2025)
+    by_code = {r.target.code: r for r in results}
+    a1 = by_code["a1"]
+    assert (a1.status, a1.num, a1.den) == ("met", 26, 34)
+    assert not a1.partial
+    assert {by_code[c].status for c in ("a2", "a4", "d3")} == {"not_met"}
+    # Persons-based targets: only Cát Hải reports them, and the status says so.
+    b1 = by_code["b1"]
+    assert b1.partial and (b1.coverage.reported, b1.coverage.expected) == (1, 3321)
+    assert by_code["c1"].status == "no_data"
+
+
+def test_the_special_zone_reaches_the_current_cycle_with_2025_figures(demo):
+    plans = {p.code: p for p in plans_for_unit(special_zone())}
+    assert {PLAN_254, PLAN_1373, "08-KH-BCD-2020-cat-hai"} <= set(plans)
+    assert (plans[PLAN_254].start_year, plans[PLAN_254].end_year) == (2021, 2030)
+    assert years_with_data(plans[PLAN_254], special_zone())[-4:] == [2022, 2023, 2024, 2025]

@@ -96,3 +96,35 @@ def test_an_unknown_selector_is_an_error():
     counts = [{"element": "officials", "units": ["schools"], "base": [1, 2], "growth": [0, 0]}]
     with pytest.raises(DemoSpecError, match="schools"):
         generate(spec(counts=counts, rates={}), SELECTED, INDICATORS, [])
+
+
+def test_later_years_leave_the_earlier_figures_as_they_were():
+    earlier = generate(spec(), SELECTED, INDICATORS, [])
+    rates = {
+        code: {"years": {**row["years"], "2021": [99, 100]}}
+        for code, row in spec()["rates"].items()
+    }
+    levels = {"level": {**spec()["levels"]["level"], "years": {"2019": 1, "2020": 2, "2021": 2}}}
+    later_spec = spec(years=[2019, 2020, 2021], rates=rates, levels=levels)
+    later = generate(later_spec, SELECTED, INDICATORS, [])
+    assert {k: {y: v for y, v in s.items() if y < 2021} for k, s in later.items()} == earlier
+
+
+PROVINCES = {"provinces": [f"P{i:02}" for i in range(34)]}
+
+
+def test_shares_of_levels_deal_each_level_to_its_share_of_the_units():
+    shares = {"2019": {"2": 50, "1": 50}, "2020": {"2": 76, "1": 24}}
+    levels = {"level": {"units": ["provinces"], "years": shares}}
+    figures = generate(spec(counts=[], rates={}, levels=levels), PROVINCES, INDICATORS, [])
+    in_2020 = [series[2020] for series in figures.values()]
+    assert (in_2020.count(2), in_2020.count(1)) == (26, 8)  # 76% of 34, rounded
+    # The same order every year: no unit falls from level 2 while the share rises.
+    assert all(series[2019] <= series[2020] for series in figures.values())
+    assert figures == generate(spec(counts=[], rates={}, levels=levels), PROVINCES, INDICATORS, [])
+
+
+def test_shares_of_levels_that_do_not_add_up_to_100_are_an_error():
+    levels = {"level": {"units": ["provinces"], "years": {"2019": {"2": 50}, "2020": 1}}}
+    with pytest.raises(DemoSpecError, match="100"):
+        generate(spec(counts=[], rates={}, levels=levels), PROVINCES, INDICATORS, [])

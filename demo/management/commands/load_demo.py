@@ -101,6 +101,10 @@ class Command(BaseCommand):
             for name in [names] if isinstance(names, str) else names:
                 file = Path(settings.BASE_DIR) / name
                 call_command(command, str(file), stdout=self.stdout, verbosity=verbosity)
+            if key == "units" and spec.get("national_map"):
+                # The whole map of Việt Nam before and after 1 July 2025 (docs/map-data.md),
+                # after the demo's own units: it adds the other provinces and communes.
+                call_command("load_map", stdout=self.stdout, verbosity=verbosity)
         used = set(
             Target.objects.filter(plan__code=spec["plan"]).values_list("indicator__code", flat=True)
         )
@@ -110,8 +114,12 @@ class Command(BaseCommand):
         # then, đặc khu Cát Hải from 01/07/2025 (units/codes.py).
         day = year_end(max(spec["years"]))
         selected = resolve_selectors(spec["selectors"], day)
-        figures = generate(spec, selected, indicator_terms(), used)
+        terms = indicator_terms()
+        figures = generate(spec, selected, terms, used)
         result = write_figures(figures, ensure_year_periods(spec["years"]), day)
+        for phase in spec.get("phases", []):
+            written = self._load_phase(phase, spec, terms)
+            result = {key: result[key] + written[key] for key in result}
         result["users"] = ensure_users(spec["users"], selected, day)
         if "register" in spec:
             from universalization.demo import load_demo_register
@@ -120,6 +128,21 @@ class Command(BaseCommand):
         if "collection" in spec:
             self._load_collection(spec["collection"], selected, spec["seed"], verbosity)
         return result
+
+    def _load_phase(self, phase: Mapping, spec: Mapping, terms: Mapping) -> dict[str, int]:
+        """Figures of later years on the units standing at the end of the phase's last year
+        (a year's figure belongs to the units of the map at its end): the same generator,
+        the same seed, its own units."""
+        day = year_end(max(phase["years"]))
+        selected = resolve_selectors(phase["selectors"], day)
+        sizes = phase.get("sizes", spec.get("sizes", {}))
+        figures = generate({**phase, "seed": spec["seed"], "sizes": sizes}, selected, terms, ())
+        written = write_figures(figures, ensure_year_periods(phase["years"]), day)
+        message = _("Demo figures of %(years)s (%(name)s): %(created)d values created.")
+        first, last = min(phase["years"]), max(phase["years"])
+        years = str(first) if first == last else f"{first}–{last}"
+        self.stdout.write(message % {"years": years, "name": phase["name"], **written})
+        return written
 
     def _load_collection(self, spec: Mapping, selected: Mapping, seed: str, verbosity: int) -> None:
         """The data sets, then a reporting round with forms in each state (collection/demo.py)."""
