@@ -247,7 +247,8 @@ def resolve_selectors(
     selectors: Mapping[str, Mapping], on: datetime.date | None = None
 ) -> dict[str, list[str]]:
     """Each named selector's unit codes, in code order; an empty selection is an error.
-    Codes are read on `on` (units/codes.py: a code is unique only within its period)."""
+    Codes are read on `on` (units/codes.py: a code is unique only within its period), and
+    with a day only the units standing on it are selected."""
     found = {}
     for name, sel in selectors.items():
         qs = OrgUnit.objects.all()
