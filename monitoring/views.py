@@ -17,6 +17,7 @@ from indicators.models import DataValue, Disaggregation
 from indicators.provisional import Overlay
 from indicators.sums import roots_for_year
 from monitoring import exports
+from monitoring.chain import target_chain
 from monitoring.evaluation import Status
 from monitoring.queries import (
     STATUS_LABELS,
@@ -254,6 +255,7 @@ def target_breakdown(request: HttpRequest, code: str, target_id: int) -> HttpRes
         "has_rows": bool(lines),
         "chart": _chart(target, rows),
         "shared_below": _seen(request.user, _shared_below(unit, year, map)),
+        "chain": target_chain(target, request.user, year, map),
         **pending,
     }
     return render(request, "monitoring/breakdown.html", context)

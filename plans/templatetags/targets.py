@@ -7,7 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core.templatetags.xhht import vn_number, with_label
-from plans.models import Target
+from plans.models import Target, milestone_in_force
 from plans.targets import subject_label
 
 register = template.Library()
@@ -60,3 +60,23 @@ def milestone_lines(target: Target) -> list[str]:
         line = _("%(year)s: %(goal)s") % {"year": m.year, "goal": text}
         lines.append(line + (" " + _("(strive for)") if m.aspirational else ""))
     return lines
+
+
+@register.filter
+def goal_at(target: Target, year) -> str:
+    """What the target asks by its milestone in force for `year` (the first due in or after
+    it, else the last): "70% of provinces: ≥ 2", "≥ 60%"; a target written as one goal by
+    one year, or one compared by a range or a trend, reads as `goal`."""
+    milestones = list(target.milestones.all())
+    share = target.measure == Target.Measure.SHARE_OF_UNITS
+    milestone = milestone_in_force(milestones, int(year))
+    one_goal = len(milestones) <= 1 and not (share and target.scope != Target.Scope.EVERY_COMMUNE)
+    if milestone is None or one_goal or (not share and target.comparator in ("rises", "parity")):
+        return goal(target)
+    if share:
+        return _("%(share)s%% of %(subject)s: %(condition)s") % {
+            "share": vn_number(milestone.value),
+            "subject": subject_label(target.subject),
+            "condition": _sign_and_value(target, target.value),
+        }
+    return _sign_and_value(target, milestone.value)
