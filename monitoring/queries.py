@@ -153,7 +153,11 @@ def to_decimal(value: Fraction | None, places: int = 6) -> Decimal | None:
 
 def years_with_data(plan: Plan, unit: OrgUnit) -> list[int]:
     """The years in which any element of the plan's indicators has a value for the unit."""
-    element_ids = elements_behind(plan.targets.select_related("indicator"))
+    return years_with_values(elements_behind(plan.targets.select_related("indicator")), unit)
+
+
+def years_with_values(element_ids: set[int], unit: OrgUnit) -> list[int]:
+    """The years in which any of the elements has a value for the unit."""
     years = set()
     for year in Period.objects.values_list("year", flat=True).distinct():
         roots = roots_for_year(unit, year)

@@ -24,15 +24,17 @@ from monitoring.queries import (
     Evaluated,
     breakdown,
     children_in,
+    elements_behind,
     evaluate_plan,
     evaluate_target,
     evaluate_targets,
     forms_awaiting_approval,
-    plan_targets,
     provisional_overlay,
     values_behind,
     years_with_data,
+    years_with_values,
 )
+from monitoring.unit_plans import order_plans, rows_by_plan, targets_by_plan
 from plans.models import Plan, Target
 from plans.queries import plans_below, plans_for_unit
 from units.access import can, crumbs, get_unit_or_404, home_unit
@@ -41,16 +43,17 @@ from units.maps import Map, Shared, as_map, effective_map, shared_by, successors
 from units.models import OrgUnit
 
 
-def _year(request: HttpRequest, years: list[int], plan: Plan) -> int:
-    """The year asked for, else the plan's latest year with data (data of years after a plan
-    ended, such as a later reporting round, do not move its dashboard), else its last year."""
+def _year(request: HttpRequest, years: list[int], *plans: Plan) -> int:
+    """The year asked for, else the latest year with data within a plan's period (data of
+    years after a plan ended, such as a later reporting round, do not move its dashboard),
+    else the latest year with data, else the plans' last year (not after this one)."""
     asked = request.GET.get("year", "")
     if asked.isdigit() and 1900 <= int(asked) <= 2200:
         return int(asked)
-    in_plan = [y for y in years if plan.start_year <= y <= plan.end_year]
+    in_plan = [y for y in years if any(p.start_year <= y <= p.end_year for p in plans)]
     if in_plan or years:
         return (in_plan or years)[-1]
-    return min(plan.end_year, datetime.date.today().year)
+    return min(max(p.end_year for p in plans), datetime.date.today().year)
 
 
 def _day(request: HttpRequest) -> datetime.date | None:
@@ -66,8 +69,9 @@ def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
     return next((p for p in plans if p.code == asked), plans[0] if plans else None)
 
 
-def _year_choices(years: list[int], plan: Plan, year: int) -> list[int]:
-    return sorted(set(years) | set(range(plan.start_year, plan.end_year + 1)) | {year})
+def _year_choices(years: list[int], plans: list[Plan], year: int) -> list[int]:
+    spans = {y for p in plans for y in range(p.start_year, p.end_year + 1)}
+    return sorted(set(years) | spans | {year})
 
 
 def _target_or_404(unit: OrgUnit, target_id: int) -> Target:
@@ -154,20 +158,25 @@ def _provisional(
 
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """Every plan that applies to the unit, grouped by plan, the current cycle's first; or
+    one plan (?plan=code), as the dashboard always showed it."""
     unit = get_unit_or_404(request.user, code, on=_day(request))
     plans = list(plans_for_unit(unit))
-    plan = _chosen_plan(request, plans)
-    context = {"unit": unit, "plans": plans, "plan": plan, "crumbs": crumbs(request.user, unit)}
+    asked = next((p for p in plans if p.code == request.GET.get("plan")), None)
+    context = {"unit": unit, "plans": plans, "crumbs": crumbs(request.user, unit)}
     context["children"] = OrgUnit.objects.get_children(unit).select_related("level")
     # A successor (đặc khu, 2025) breaks down through the units it came from.
     context["has_parts"] = unit.numchild > 0 or unit.successions_in.exists()
-    if plan is None:
-        context["plans_below"] = plans_below(unit)
+    if not plans:
+        context |= {"plan": None, "plans_below": plans_below(unit)}
         return render(request, "monitoring/dashboard.html", context)
-    years = years_with_data(plan, unit)
-    year = _year(request, years, plan)
+    shown = [asked] if asked else plans
+    by_plan = targets_by_plan(shown)
+    targets = [t for p in shown for t in by_plan[p.pk]]
+    years = years_with_values(elements_behind(targets), unit)
+    year = _year(request, years, *shown)
+    shown = order_plans(shown, year)
     map = _map(request)
-    targets = plan_targets(plan)
     rows = evaluate_targets(targets, unit, year, map=map)
     pending = _provisional(request, targets, unit, year, map)
     overlay = pending.pop("overlay")
@@ -178,11 +187,19 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             for r in evaluate_targets(targets, unit, year, overlay, map)
             if r.provisional
         }
+    plan_groups = [
+        (group.plan, group.current, _by_group(group.rows, provisional))
+        for group in rows_by_plan(shown, rows)
+    ]
     counts = Counter(row.status for row in rows)
     context |= {
+        # the plan the page is headed by: the one asked for, else the first listed
+        "plan": shown[0],
+        "all_plans": asked is None,
+        "plan_groups": plan_groups,
+        "groups": [g for _p, _c, groups in plan_groups for g in groups],
         "year": year,
-        "years": _year_choices(years, plan, year),
-        "groups": _by_group(rows, provisional),
+        "years": _year_choices(years, shown, year),
         **pending,
         # "Void" is listed only when a target is: plans without void targets read as before.
         "counts": [
