@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from monitoring.tests.test_chain import a_plan, a_target
 from monitoring.unit_plans import order_plans
-from plans.models import Plan
+from plans.models import Plan, TargetMilestone
 
 
 @pytest.fixture
@@ -113,3 +113,16 @@ def test_every_plan_is_read_in_a_bounded_number_of_queries(
     # 4 plans, 6 targets in one evaluation: 30 queries measured, as many as for one plan
     with django_assert_max_num_queries(36):
         assert client.get(dashboard("C-A1", year=2025)).status_code == 200
+
+
+def test_strive_for_follows_the_milestone_in_force(client, world, plans):
+    TargetMilestone.objects.filter(target__code="nat", year=2030).update(aspirational=True)
+    client.force_login(world.users.superuser)
+
+    def row(year: int) -> str:
+        html = client.get(dashboard("VN", year=year)).content.decode()
+        html = html[html.index('data-target="nat"') :]
+        return html[: html.index("</tr>")]
+
+    assert "phấn đấu" in row(2026)
+    assert "phấn đấu" not in row(2024)

@@ -80,3 +80,10 @@ def goal_at(target: Target, year) -> str:
             "condition": _sign_and_value(target, target.value),
         }
     return _sign_and_value(target, milestone.value)
+
+
+@register.filter
+def aspirational_at(target: Target, year) -> bool:
+    """Whether the plan says "phấn đấu" (strive for) of the milestone in force for `year`."""
+    milestone = milestone_in_force(list(target.milestones.all()), int(year))
+    return milestone.aspirational if milestone is not None else target.aspirational
