@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from units.codes import nearest, resolve
-from units.models import Membership, OrgUnit
+from units.models import Membership, OrgUnit, UnitCodeAlias
 from units.tree import subtree_q, with_predecessors
 
 Role = Membership.Role
@@ -79,7 +79,10 @@ def get_unit_or_404(user, code: str, action: str = "view", *, on=None) -> OrgUni
 
     A bare code held by several units over time names, among those the user may act on,
     the one nearest the day: thị trấn Cát Bà's reporter reaches Cát Bà by 11914 although
-    đặc khu Cát Hải holds 11914 today. `CODE@YYYY-MM-DD` names one unit outright."""
+    đặc khu Cát Hải holds 11914 today. A former code (an alias) counts among them: with the
+    national map loaded, the demo's former codes are real codes of other provinces' communes,
+    and still reach Cát Hải's units for Cát Hải's users. `CODE@YYYY-MM-DD` names one unit
+    outright."""
     unit = resolve(code, on)
     if unit is not None and can(user, action, unit):
         return unit
@@ -88,6 +91,13 @@ def get_unit_or_404(user, code: str, action: str = "view", *, on=None) -> OrgUni
         allowed = [u for u in others if can(user, action, u)]
         if allowed:
             return nearest(allowed, on or timezone.localdate())
+        aliased = [
+            a.unit
+            for a in UnitCodeAlias.objects.filter(code=code).select_related("unit__level")
+            if a.unit_id != unit.pk and can(user, action, a.unit)
+        ]
+        if aliased:
+            return nearest(aliased, on or timezone.localdate())
     raise Http404
 
 

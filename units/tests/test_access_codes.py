@@ -64,3 +64,15 @@ def test_a_bare_code_names_the_holder_the_user_may_see(units, django_user_model)
     assert get_unit_or_404(reporter, "11914") == units["town"]
     with pytest.raises(Http404):
         get_unit_or_404(reporter, "11914@2025-07-01")
+
+
+def test_a_former_code_now_held_by_another_province_still_reaches_its_unit(units, viewer):
+    """With the national map loaded, the demo's former codes 12337… are real codes of other
+    communes: a user who may not see that commune still reaches the unit the alias names,
+    while a user of that province reaches its commune."""
+    other = OrgUnit.objects.get(pk=units["other"].pk)
+    elsewhere = OrgUnit.objects.add_child(other, {"code": "12337", "name": "Xã khác"})
+    assert get_unit_or_404(viewer, "12337") == units["town"]
+    local = type(viewer).objects.create_user("local")
+    Membership.objects.create(user=local, unit=other, role=Membership.Role.VIEWER)
+    assert get_unit_or_404(local, "12337") == elsewhere
