@@ -61,6 +61,45 @@ class Standing:
     shared: list[Shared] = field(default_factory=list)
 
 
+Links = tuple[dict[int, list[int]], dict[int, list[int]]]
+
+# The links as last read, with the fingerprint of the table they were read from. A page
+# builds several Lineages (one per figure it asks for); with the whole country's ten thousand
+# links, reading them each time cost most of a dashboard (the real-tree benchmark: 1.1 s,
+# against 0.23 s read once). Only their fingerprint is read now, unless the map changed.
+_cache: dict[str, tuple[tuple, Links]] = {}
+
+
+def _fingerprint() -> tuple:
+    """What changes whenever a link is added, removed or changed: their number, the sums of
+    both ends, and the newest history row (every write through the ORM or the loader adds one)."""
+    links = UnitSuccession.objects.aggregate(
+        n=models.Count("pk"),
+        before=models.Sum("predecessor_id"),
+        after=models.Sum("successor_id"),
+    )
+    newest = UnitSuccession.history.aggregate(newest=models.Max("history_id"))["newest"]
+    return (links["n"], links["before"], links["after"], newest)
+
+
+def _shared_links() -> Links:
+    """Successor → predecessors and predecessor → successors, read again only when the links
+    changed since the last read (in this process, on this database)."""
+    key = UnitSuccession.objects.db
+    fingerprint = _fingerprint()
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    before: dict[int, list[int]] = defaultdict(list)
+    after: dict[int, list[int]] = defaultdict(list)
+    for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
+        before[succ].append(pred)
+        after[pred].append(succ)
+    links = (dict(before), dict(after))
+    _cache[key] = (fingerprint, links)
+    return links
+
+
 class Lineage:
     """Every succession link, read once (a nation holds some ten thousand): who became whom.
 
@@ -69,18 +108,13 @@ class Lineage:
     """
 
     def __init__(self) -> None:
-        self._links: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None
+        self._links: Links | None = None
         self._units: dict[int, OrgUnit] = {}
 
     def _load(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         # Read on first use: most units of a page have no lineage and never need it.
         if self._links is None:
-            before: dict[int, list[int]] = defaultdict(list)
-            after: dict[int, list[int]] = defaultdict(list)
-            for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
-                before[succ].append(pred)
-                after[pred].append(succ)
-            self._links = (before, after)
+            self._links = _shared_links()
         return self._links
 
     @property

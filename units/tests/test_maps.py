@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from units.maps import (
+    Lineage,
     Map,
     as_map,
     children_on_map,
@@ -89,3 +90,18 @@ def test_a_unit_that_ended_names_where_its_later_figures_are(tree):
     assert successors_note(tree.district_a, datetime.date(2026, 12, 31)) == [zone]
     assert successors_note(tree.district_a, END_2020) == []
     assert successors_note(zone, END_2020) == []
+
+
+def test_a_lineage_sees_a_link_added_after_an_earlier_read(db):
+    """The links are shared between reads while the map is unchanged, and read again once it
+    changes: a reorganisation is seen by the next page."""
+    root = OrgUnit.objects.add_root({"code": "R", "name": "Gốc"})
+    old = OrgUnit.objects.add_child(root, {"code": "O", "name": "Cũ"})
+    new = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=root.pk), {"code": "N", "name": "Mới"})
+    assert Lineage().predecessors(new) == []
+    UnitSuccession.objects.create(
+        predecessor=old, successor=new, kind="merged", effective_on=datetime.date(2025, 7, 1)
+    )
+    assert Lineage().predecessors(new) == [old]
+    UnitSuccession.objects.filter(predecessor=old).delete()
+    assert Lineage().predecessors(new) == []
