@@ -114,6 +114,7 @@ test: $(VENV)/.installed-test
 bench: export XHHT_DEMO = true
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/realtree_run.py
 	$(BIN)/python benchmarks/pcgd_run.py
 	$(BIN)/python benchmarks/collection_run.py
 	$(BIN)/python benchmarks/concurrency.py
