@@ -98,6 +98,19 @@ def main(argv: list[str] | None = None) -> int:
 # --- the worker -----------------------------------------------------------------------------
 
 
+def plan_operations(world) -> tuple[dict, dict]:
+    """The target sets (name → targets) and the operations (name → unit, year, set)."""
+    from benchmarks import realtree
+
+    national, city = world.targets[realtree.NATIONAL], world.targets[realtree.CITY]
+    target_sets = {"national": national, "city": city, "both": national + city}
+    ops = {
+        name: (world.units[unit], year, tset)
+        for name, (_label, unit, year, tset) in OPERATIONS.items()
+    }
+    return target_sets, ops
+
+
 def run(vendor: str, scale: float, repeat: int) -> dict:
     from decimal import Decimal
 
@@ -118,11 +131,7 @@ def run(vendor: str, scale: float, repeat: int) -> dict:
     world = realtree.build_world(scale, timer)
     log("built: " + ", ".join(f"{k} {v:.1f} s" for k, v in timer.steps.items()))
     national, city = world.targets[realtree.NATIONAL], world.targets[realtree.CITY]
-    target_sets = {"national": national, "city": city, "both": national + city}
-    ops = {
-        name: (world.units[unit], year, tset)
-        for name, (_label, unit, year, tset) in OPERATIONS.items()
-    }
+    target_sets, ops = plan_operations(world)
 
     def xhht(name):
         unit, year, tset = ops[name]
