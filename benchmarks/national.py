@@ -297,7 +297,7 @@ def value_rows(units: dict, periods: dict[int, int], elements: dict[str, int], s
 
 
 VALUE_COLUMNS = ("unit_id", "period_id", "element_id", "sex", "age_band", "value", "source",
-                 "comment", "updated_at")  # fmt: skip
+                 "comment", "origin", "rule_set", "updated_at")  # fmt: skip
 
 
 def insert_values(rows) -> int:
@@ -310,14 +310,14 @@ def insert_values(rows) -> int:
             sql = f"COPY {table} ({', '.join(VALUE_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row((*row, "demo", "", now))
+                    copy.write_row((*row, "demo", "", "", "", now))
                     count += 1
         else:
             marks = ", ".join(["%s"] * len(VALUE_COLUMNS))
             sql = f"INSERT INTO {table} ({', '.join(VALUE_COLUMNS)}) VALUES ({marks})"
             batch: list[tuple] = []
             for row in rows:
-                batch.append((*row, "demo", "", now))
+                batch.append((*row, "demo", "", "", "", now))
                 if len(batch) == 50_000:
                     cursor.executemany(sql, batch)
                     count += len(batch)
