@@ -143,17 +143,25 @@ def standing(units: list[tuple], year: int) -> list[tuple]:
     ]  # fmt: skip
 
 
-def value_rows(scale: float, periods: dict[int, int], elements: dict[str, int], seed: int = 2025):
-    """Yield (unit_id, period_id, element_id, sex, age_band, value): every year, every
-    commune-level unit standing at its end (a `scale` share outside Hải Phòng), every
-    province standing at its end. Deterministic: the same rows on both databases."""
-    rng = random.Random(seed)
-    city = OrgUnit.objects.get(code=HAI_PHONG, valid_to__isnull=True).path
-    units = list(
+def reporting_units() -> list[tuple]:
+    """(pk, path, level, first day, last day) of every province and commune, in path order."""
+    return list(
         OrgUnit.objects.filter(level__code__in=("province", "commune"))
         .order_by("path")
         .values_list("pk", "path", "level__code", "valid_from", "valid_to")
     )
+
+
+def value_rows(
+    units: list[tuple], city: str, scale: float, periods: dict[int, int],
+    elements: dict[str, int], seed: int = 2025,
+):  # fmt: skip
+    """Yield (unit_id, period_id, element_id, sex, age_band, value): every year, every
+    commune-level unit standing at its end (a `scale` share outside Hải Phòng), every
+    province standing at its end. Deterministic: the same rows on both databases. Runs no
+    query (`units`, the city's path and `elements` are read beforehand): none may run
+    during a COPY."""
+    rng = random.Random(seed)
     pick = random.Random(seed + 1)
     kept = {u[0] for u in units if u[2] == "province" or u[1].startswith(city)
             or pick.random() < scale}  # fmt: skip
@@ -227,7 +235,9 @@ def build_world(scale: float, timer) -> World:
     elements = dict(DataElement.objects.values_list("code", "pk"))
     _check_elements(targets, elements)
     with timer("values"), transaction.atomic():
-        count = insert_values(value_rows(scale, periods, elements))
+        city = OrgUnit.objects.get(code=HAI_PHONG, valid_to__isnull=True).path
+        rows = value_rows(reporting_units(), city, scale, periods, elements)
+        count = insert_values(rows)
     with timer("analyze"):
         analyze()
     with timer("subtree totals recompute"):
