@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_map_loads_into_a_sound_tree():
     counts = load_map(build(sources()))
     assert counts == {"units": 14, "successions": 8}
-    assert OrgUnit.find_problems() == ([], [], [], [], [])
+    assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
     zone = OrgUnit.objects.get(code="11914", valid_from=REFORM_DAY)
     assert OrgUnit.objects.get_parent(zone).code == "31"
     assert zone.official_code_source == "new-list 2025.1"
@@ -53,7 +53,7 @@ def test_the_map_adds_to_units_already_in_the_tree_without_moving_them():
     root.refresh_from_db()
     assert root.numchild == 3  # the body, Hải Phòng, Hải Dương
     assert OrgUnit.objects.get(pk=body.pk).path == body.path
-    assert OrgUnit.find_problems() == ([], [], [], [], [])
+    assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_a_unit_loaded_under_another_parent_stops_the_load():

@@ -57,7 +57,7 @@ def test_a_split_links_the_old_unit_to_every_new_one(tree):
         ("C2", "split"),
     ]
     assert [OrgUnit.objects.get_parent(n) for n in news] == [tree["city"]] * 2
-    assert OrgUnit.find_problems() == ([], [], [], [], [])
+    assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_a_rename_is_a_new_unit_that_may_keep_the_code(tree):
