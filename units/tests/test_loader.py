@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from units.codes import resolve
 from units.loader import DataFileError, load_units
@@ -190,7 +191,9 @@ groups:
 
 def test_one_code_in_two_periods_is_two_units_linked_by_their_days(db, tmp_path):
     load_units(write(tmp_path, REFORM))
-    old, new = OrgUnit.objects.filter(code="C1").order_by("valid_from")
+    # NULL (no start) first on both databases: PostgreSQL sorts NULLs last by default.
+    first_day = F("valid_from").asc(nulls_first=True)
+    old, new = OrgUnit.objects.filter(code="C1").order_by(first_day)
     assert (old.valid_from, new.valid_from) == (None, AFTER)
     links = UnitSuccession.objects.filter(successor=new)
     assert sorted(links.values_list("predecessor__name", flat=True)) == ["Xã C1", "Xã C2"]
