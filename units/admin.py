@@ -157,19 +157,19 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
             "goes through the reorganisation services, which keep the figures' totals exact."
         ) % {"parent": where}
 
-    @admin.action(description=OPERATIONS["merge"][0])
+    @admin.action(description=OPERATIONS["merge"][0], permissions=["change"])
     def merge_units(self, request, queryset):
         return self._reorganise(request, queryset, "merge")
 
-    @admin.action(description=OPERATIONS["split"][0])
+    @admin.action(description=OPERATIONS["split"][0], permissions=["change"])
     def split_unit(self, request, queryset):
         return self._reorganise(request, queryset, "split")
 
-    @admin.action(description=OPERATIONS["rename"][0])
+    @admin.action(description=OPERATIONS["rename"][0], permissions=["change"])
     def rename_unit(self, request, queryset):
         return self._reorganise(request, queryset, "rename")
 
-    @admin.action(description=OPERATIONS["close"][0])
+    @admin.action(description=OPERATIONS["close"][0], permissions=["change"])
     def close_units(self, request, queryset):
         return self._reorganise(request, queryset, "close")
 

@@ -134,3 +134,19 @@ def test_a_refused_reorganisation_shows_why_and_changes_nothing(admin_client, tr
     assert page.context["form"].non_field_errors()
     assert not UnitSuccession.objects.exists()
     assert OrgUnit.objects.get(pk=tree["A1"].pk).valid_to is None
+
+
+def test_staff_who_may_only_view_units_cannot_change_the_map(client, tree, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_orgunit"))
+    client.force_login(viewer)
+    page = client.get("/admin/units/orgunit/")
+    assert page.status_code == 200 and "merge_units" not in page.content.decode()
+    _action(
+        client, "merge_units", [tree["A1"], tree["A2"]], apply="1", on="2026-01-01",
+        legal_act="NQ 9", code="A12", name="Xã A12",
+    )  # fmt: skip
+    assert not UnitSuccession.objects.exists()
+    assert OrgUnit.objects.get(pk=tree["A1"].pk).valid_to is None
