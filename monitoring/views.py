@@ -47,9 +47,9 @@ def _year(request: HttpRequest, years: list[int], *plans: Plan) -> int:
     """The year asked for, else the latest year with data within a plan's period (data of
     years after a plan ended, such as a later reporting round, do not move its dashboard),
     else the latest year with data, else the plans' last year (not after this one)."""
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and 1900 <= int(asked) <= 2200:
-        return int(asked)
+    asked = _asked_year(request)
+    if asked is not None:
+        return asked
     in_plan = [y for y in years if any(p.start_year <= y <= p.end_year for p in plans)]
     if in_plan or years:
         return (in_plan or years)[-1]
@@ -59,8 +59,14 @@ def _year(request: HttpRequest, years: list[int], *plans: Plan) -> int:
 def _day(request: HttpRequest) -> datetime.date | None:
     """The day the page's unit code is read on: the end of the year asked for, so that a
     code held by two units over time (11914) names the unit of that year; else today."""
+    asked = _asked_year(request)
+    return year_end(asked) if asked is not None else None
+
+
+def _asked_year(request: HttpRequest) -> int | None:
+    """The year of ?year=, if it is one."""
     asked = request.GET.get("year", "")
-    return year_end(int(asked)) if asked.isdigit() and 1900 <= int(asked) <= 2200 else None
+    return int(asked) if asked.isdigit() and 1900 <= int(asked) <= 2200 else None
 
 
 def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
