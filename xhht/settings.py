@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "universalization",
     "collection",
     "monitoring",
+    "reports",
     "api",
     "demo",
 ]

@@ -18,6 +18,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"plans"}),
     frozenset({"collection", "universalization"}),
     frozenset({"monitoring"}),
+    frozenset({"reports"}),
     frozenset({"api", "demo"}),
 )
 
