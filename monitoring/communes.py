@@ -25,7 +25,7 @@ from indicators.sums import (
 from plans.models import Target
 from units.access import subtree_filter
 from units.maps import Map, communes_on_map, effective_map
-from units.models import OrgUnit
+from units.models import OrgUnit, UnitLevel
 from units.tree import outermost, valid_on
 
 from .evaluation import CommuneCount
@@ -136,7 +136,12 @@ def commune_counts(
     the nation's 10,600 communes come back as a dozen numbers, not 127,000 rows.
     """
     counts: dict[tuple[int, int], CommuneCount] = {}
+    none = CommuneCount(met=0, counted=0, with_data=0)
     for roots, group_years in year_groups(unit, years):
+        if _all_below(roots, level):
+            # Provinces under a commune: none, and no need to ask the database.
+            counts.update(((t.pk, y), none) for t in targets for y in group_years)
+            continue
         communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=level)
         counted = communes.aggregate(
             **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
@@ -168,6 +173,18 @@ def commune_counts(
                     with_data=row.get(f"data_{t.pk}", 0),
                 )
     return counts
+
+
+def _all_below(roots: Sequence[OrgUnit], level: str) -> bool:
+    """Whether every root lies below `level` (a commune, for a share of provinces), so that
+    no unit of that level can be inside them. A unit without a level (a body) is not known
+    to be below anything."""
+    level_ids = {r.level_id for r in roots}
+    if not roots or None in level_ids:
+        return False
+    ranks = dict(UnitLevel.objects.filter(pk__in=level_ids).values_list("pk", "rank"))
+    rank = UnitLevel.objects.filter(code=level).values_list("rank", flat=True).first()
+    return rank is not None and all(ranks.get(pk, -1) > rank for pk in level_ids)
 
 
 def elements_behind(targets: Iterable[Target]) -> set[int]:

@@ -32,7 +32,15 @@ from indicators.sums import (
 )
 from plans.models import Plan, Target
 from units.access import subtree_filter
-from units.maps import Map, children_on_map, effective_map, standing_each, standing_for, today
+from units.maps import (
+    Map,
+    children_on_map,
+    effective_map,
+    one_reading,
+    standing_each,
+    standing_for,
+    today,
+)
 from units.models import OrgUnit
 
 from .communes import (
@@ -328,6 +336,7 @@ def plan_targets(plan: Plan) -> list[Target]:
     )
 
 
+@one_reading()
 def evaluate_targets(
     targets: Sequence[Target],
     unit: OrgUnit,
@@ -406,6 +415,7 @@ def breakdown(
     return breakdown_targets([target], unit, year, overlay, map)[target.pk]
 
 
+@one_reading()
 def breakdown_targets(
     targets: Sequence[Target],
     unit: OrgUnit,

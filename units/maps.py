@@ -10,9 +10,11 @@ several of today's units is never apportioned: it is attributed to none of its s
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -82,9 +84,40 @@ def _fingerprint() -> tuple:
     return (links["n"], links["before"], links["after"], newest)
 
 
+# Inside `one_reading()`: what standing_for answered, and the links, for that reading only.
+_reading: ContextVar[dict | None] = ContextVar("units_maps_reading", default=None)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block, the map is read once: standing_for answers each (unit, day, map)
+    once and the links' fingerprint is checked once. An evaluation asks what stands for its
+    unit in each year from the sums, the counts, the communes and the coverage alike; a
+    commune's dashboard asked it some thirty times (docs/benchmarks.md). Nothing is kept
+    after the block, so a later request sees the map as it is then."""
+    if _reading.get() is not None:
+        yield
+        return
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def _shared_links() -> Links:
     """Successor → predecessors and predecessor → successors, read again only when the links
     changed since the last read (in this process, on this database)."""
+    reading = _reading.get()
+    if reading is not None and "links" in reading:
+        return reading["links"]
+    links = _read_links()
+    if reading is not None:
+        reading["links"] = links
+    return links
+
+
+def _read_links() -> Links:
     key = UnitSuccession.objects.db
     fingerprint = _fingerprint()
     cached = _cache.get(key)
@@ -193,7 +226,19 @@ def standing_for(
     on the day `unit` was created; as it is now, today's).
     """
     now = now or today()
-    lineage = lineage or Lineage()
+    reading = _reading.get()
+    key = ("standing", unit.pk, unit.valid_from, unit.valid_to, day, map, now)
+    if reading is not None and key in reading:
+        return reading[key]
+    found = _standing_for(unit, day, map, lineage or Lineage(), now)
+    if reading is not None:
+        reading[key] = found
+    return found
+
+
+def _standing_for(
+    unit: OrgUnit, day: datetime.date, map: Map, lineage: Lineage, now: datetime.date
+) -> Standing:
     if map != Map.AS_IS or not unit.is_valid_on(now):
         if unit.is_valid_on(day):
             return Standing([unit])

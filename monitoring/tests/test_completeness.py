@@ -171,3 +171,21 @@ def test_coverage_takes_the_same_queries_whatever_the_number_of_communes(world):
     assert evaluate_target(world.plan.literacy, world.tree.district_a, 2020).coverage == Coverage(
         2, 7
     )  # five new communes hold persons but no literate persons yet
+
+
+@pytest.mark.parametrize("per_query", [1, 3])
+def test_each_way_of_reading_who_holds_what_gives_the_same_coverage(world, monkeypatch, per_query):
+    """A small subtree reads its values unit by unit, the whole tree with no unit condition,
+    a large part of it joined by path (indicators.completeness._Subtree): with the batch
+    size lowered, the test world's subtrees take the two other roads, same answers."""
+    from indicators import completeness
+
+    _drop_a2_figures(world, 2019)
+    targets = [world.plan.literacy, world.plan.officials_it, world.plan.level]
+    units = [world.tree.country, world.tree.province, world.tree.district_a, world.tree.commune_a1]
+    asked = [(t, u, y) for t in targets for u in units for y in (2019, 2020)]
+    by_index = [evaluate_target(t, u, y).coverage for t, u, y in asked]
+    by_tree = [breakdown(t, world.tree.province, 2020) for t in targets]
+    monkeypatch.setattr(completeness, "_UNITS_PER_QUERY", per_query)
+    assert [evaluate_target(t, u, y).coverage for t, u, y in asked] == by_index
+    assert [breakdown(t, world.tree.province, 2020) for t in targets] == by_tree
