@@ -25,13 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from core.aggregates import IdList
 from core.aggregates import ids as unit_ids
 from units.access import subtree_filter
 from units.maps import Standing
 from units.models import OrgUnit
+from units.tree import valid_on
 
 from .coverage import Coverage
 from .models import DataValue, Period
@@ -199,12 +200,13 @@ class _Subtree:
     @classmethod
     def of(cls, roots: Sequence[OrgUnit], year: int) -> _Subtree:
         day = year_end(year)
-        units = [
-            (pk, path, level_id, (start is None or start <= day) and (end is None or end >= day))
-            for pk, path, level_id, start, end in OrgUnit.objects.filter(
-                subtree_filter(roots)
-            ).values_list("pk", "path", "level_id", "valid_from", "valid_to")
-        ]
+        # Whether each unit stands on the day is asked of the database: turning a nation's
+        # dates into Python dates cost more than the query.
+        units = list(
+            OrgUnit.objects.filter(subtree_filter(roots))
+            .annotate(standing=ExpressionWrapper(valid_on(day), output_field=BooleanField()))
+            .values_list("pk", "path", "level_id", "standing")
+        )
         whole = len(units) > _UNITS_PER_QUERY and len(units) == OrgUnit.objects.count()
         return cls(roots, day, units, whole)
 
@@ -239,8 +241,9 @@ def _holders(
     department is not every department), valid at the end of the year; with their paths.
 
     `holding` is who holds what in the year: a level is asked about the other years only
-    for the elements none of its units holds this year, and then unit by unit, so the
-    provinces' few values are read rather than every value of the elements.
+    for the elements none of its units holds this year, by its id, so that both databases
+    read the few provinces' values through the unit index rather than every value of the
+    elements (docs/benchmarks.md).
     """
     if not element_ids:
         return {}, {}
@@ -257,7 +260,14 @@ def _holders(
         held = {e for e in element_ids if not ids.isdisjoint(holding.get(e, ()))}
         if held != element_ids:
             held |= set(
-                subtree.holding(any_year.filter(element_id__in=list(element_ids - held)), units)
+                any_year.filter(
+                    subtree_filter(subtree.roots, "unit__"),
+                    unit__level_id=level_id,
+                    element_id__in=list(element_ids - held),
+                )
+                .order_by()
+                .values_list("element_id", flat=True)
+                .distinct()
             )
         standing = {pk: path for pk, path, _, now in units if now}
         if held and standing:

@@ -137,12 +137,16 @@ def commune_counts(
     """
     counts: dict[tuple[int, int], CommuneCount] = {}
     none = CommuneCount(met=0, counted=0, with_data=0)
+    ranks = dict(UnitLevel.objects.values_list("pk", "rank"))
+    # The level by id, not by a join on its code: the planner then knows how few provinces
+    # there are and reads their values through the unit index, not every level value.
+    level_id = UnitLevel.objects.filter(code=level).values_list("pk", flat=True).first()
     for roots, group_years in year_groups(unit, years):
-        if _all_below(roots, level):
+        if level_id is None or _all_below(roots, ranks[level_id], ranks):
             # Provinces under a commune: none, and no need to ask the database.
             counts.update(((t.pk, y), none) for t in targets for y in group_years)
             continue
-        communes = OrgUnit.objects.filter(subtree_filter(roots), level__code=level)
+        communes = OrgUnit.objects.filter(subtree_filter(roots), level_id=level_id)
         counted = communes.aggregate(
             **{f"y{y}": Count("pk", filter=valid_on(year_end(y))) for y in group_years}
         )
@@ -159,7 +163,7 @@ def commune_counts(
         rows = {
             row.pop("period__year"): row
             for row in values_in(roots, elements_behind(targets), group_years)
-            .filter(alive, unit__level__code=level)
+            .filter(alive, unit__level_id=level_id)
             .order_by()
             .values("period__year")
             .annotate(**annotations)
@@ -175,16 +179,13 @@ def commune_counts(
     return counts
 
 
-def _all_below(roots: Sequence[OrgUnit], level: str) -> bool:
-    """Whether every root lies below `level` (a commune, for a share of provinces), so that
-    no unit of that level can be inside them. A unit without a level (a body) is not known
-    to be below anything."""
-    level_ids = {r.level_id for r in roots}
-    if not roots or None in level_ids:
-        return False
-    ranks = dict(UnitLevel.objects.filter(pk__in=level_ids).values_list("pk", "rank"))
-    rank = UnitLevel.objects.filter(code=level).values_list("rank", flat=True).first()
-    return rank is not None and all(ranks.get(pk, -1) > rank for pk in level_ids)
+def _all_below(roots: Sequence[OrgUnit], rank: int, ranks: dict[int, int]) -> bool:
+    """Whether every root lies below the level of `rank` (a commune, for a share of
+    provinces), so that no unit of that level can be inside them. A unit without a level (a
+    body) is not known to be below anything."""
+    return bool(roots) and all(
+        r.level_id is not None and ranks.get(r.level_id, -1) > rank for r in roots
+    )
 
 
 def elements_behind(targets: Iterable[Target]) -> set[int]:
