@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from units.codes import CodeClash, check_free
@@ -121,6 +121,11 @@ def _create(spec: NewUnit, like: OrgUnit, on, legal_act: str, actor, parents=Non
     if spec.parent is None and parents is not None and len(parents) > 1:
         raise ReorganisationError(_("The units have different parents: name the new unit's."))
     parent = spec.parent or OrgUnit.objects.get_parent(like)
+    if parent is not None:
+        # Two changes adding children under one parent at once would compute the same path,
+        # and two giving one code would both find it free: the second waits here, then
+        # finds the code taken (below) and the parent's new child count (add_child).
+        parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
     if parent is not None and not parent.is_valid_on(on):
         msg = _("%(name)s, the new unit's parent, does not exist on %(day)s.")
         raise ReorganisationError(msg % {"name": parent.name, "day": on.strftime("%d/%m/%Y")})
@@ -142,10 +147,16 @@ def _create(spec: NewUnit, like: OrgUnit, on, legal_act: str, actor, parents=Non
     }
     unit = OrgUnit(**fields)
     _audit(unit, legal_act, actor)
-    if parent is None:
-        return OrgUnit.objects.add_root(instance=unit)
-    parent.refresh_from_db()  # its child count may have changed in this reorganisation
-    return OrgUnit.objects.add_child(parent, instance=unit)
+    try:
+        with transaction.atomic():
+            if parent is None:
+                return OrgUnit.objects.add_root(instance=unit)
+            return OrgUnit.objects.add_child(parent, instance=unit)
+    except IntegrityError as exc:
+        # A change made at the same moment took the code (or, for a new root, the path):
+        # say so rather than fail; nothing of this reorganisation is kept.
+        msg = _("Another change has just created a unit with code %(code)s; reload and try again.")
+        raise ReorganisationError(msg % {"code": code}) from exc
 
 
 def _link(olds, news, kind: str, on, legal_act: str, actor) -> None:

@@ -94,3 +94,17 @@ def test_a_unit_with_living_units_under_it_cannot_end(tree):
 def test_a_change_needs_its_legal_act(tree):
     with pytest.raises(ReorganisationError):
         close(tree["A"], on=ON, legal_act=" ")
+
+
+def test_a_code_taken_by_a_change_made_at_the_same_moment_is_refused_not_a_crash(tree, monkeypatch):
+    """Between the check that a code is free and the insert, another change may take it:
+    the database's uniqueness then answers, and the reorganisation is refused whole."""
+    from units import services
+
+    city = OrgUnit.objects.get(pk=tree["city"].pk)
+    OrgUnit.objects.add_child(city, {"code": "AB", "name": "Xã AB", "valid_from": ON})
+    monkeypatch.setattr(services, "check_free", lambda *args: None)  # the other change's race
+    with pytest.raises(ReorganisationError, match="AB"):
+        merge([tree["A"], tree["B"]], NewUnit("AB", "Xã AB 2"), on=ON, legal_act=ACT)
+    assert [OrgUnit.objects.get(pk=tree[c].pk).valid_to for c in "AB"] == [None, None]
+    assert not UnitSuccession.objects.exists()
