@@ -31,6 +31,7 @@ from plans.models import (
     TaskGroup,
 )
 from plans.targets import SUBJECT_KINDS, legacy_columns, measure_of, milestones_of
+from units.codes import resolve_many
 from units.models import OrgUnit, UnitGroup, UnitLevel
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "plan.schema.json"
@@ -244,9 +245,11 @@ def _group_refs(data: dict) -> Iterator[tuple[str, str]]:
 
 def _resolve_units(doc: DataFile, resolved: Resolved) -> list[DataError]:
     unit_refs, group_refs = list(_unit_refs(doc.data)), list(_group_refs(doc.data))
-    resolved.units = OrgUnit.objects.in_bulk({c for _p, c in unit_refs}, field_name="code")
-    resolved.groups = UnitGroup.objects.in_bulk({c for _p, c in group_refs}, field_name="code")
     issued_on = datetime.date.fromisoformat(doc.data["issued_on"])
+    # A code names one unit per period: a plan's codes are read on its day of issue (the
+    # đặc khu's 11914 was thị trấn Cát Bà's until 30/06/2025).
+    resolved.units = resolve_many({c for _p, c in unit_refs}, issued_on)
+    resolved.groups = UnitGroup.objects.in_bulk({c for _p, c in group_refs}, field_name="code")
     errors = []
     for pointer, code in unit_refs:
         unit = resolved.units.get(code)

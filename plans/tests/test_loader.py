@@ -491,6 +491,17 @@ def test_a_unit_that_did_not_exist_on_the_issue_date_is_refused(units, catalog, 
     )
 
 
+def test_a_code_is_read_on_the_day_of_issue_not_today(units, catalog, above):
+    """Since 1 July 2025 another unit holds the code the plan's owner held in 2020 (as the
+    đặc khu holds thị trấn Cát Bà's 11914): the plan still belongs to the unit of 2020."""
+    reform = datetime.date(2025, 7, 1)
+    OrgUnit.objects.filter(pk=units.pk).update(valid_to=reform - datetime.timedelta(days=1))
+    city = OrgUnit.objects.get(code="31")
+    OrgUnit.objects.add_child(city, {"code": "317", "name": "Đặc khu mới", "valid_from": reform})
+    plan = load_plan_file(PLAN_FILE).plan
+    assert plan.owner_id == units.pk
+
+
 def test_the_command_loads_the_plan_and_reports_counts(units, catalog, above):
     out = StringIO()
     call_command("load_plan", str(PLAN_FILE), stdout=out)
