@@ -15,8 +15,7 @@ from rest_framework.test import APIClient
 from collection import tasks
 from collection.testing import build_collection
 from indicators.models import DataValue
-from monitoring.queries import status_text
-from monitoring.queries import evaluate_plan
+from monitoring.queries import evaluate_plan, status_text
 from plans.models import Target
 from reports.docx import render
 from reports.yearly import NARRATIVE_SECTIONS, NotReporting, compose, draft_narrative
