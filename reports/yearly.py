@@ -164,7 +164,8 @@ def _draft(plan: Plan, unit: OrgUnit, year: int, parts: Mapping[str, Part]) -> d
         "direction": "\n".join(direction),
         "tasks": "\n".join(summary("tasks")),
         "funding": "\n".join(funding),
-        "assessment": "\n".join(summary("targets", "pcgd", "completeness")),
+        # A body's short report has no figures: its assessment starts from its duties.
+        "assessment": "\n".join(summary("targets", "pcgd", "completeness") or summary("tasks")),
         "next_year": "\n".join(next_year),
         "recommendations": "\n".join(recommendations),
     }

@@ -135,6 +135,7 @@ def test_the_bodies_task_reports_appear_in_their_own_words(world):
     annex = "| Phòng GD&ĐT | Chủ trì, phối hợp với Hội Khuyến học triển khai | đã hoàn thành |"
     assert annex in text
     assert "chưa báo cáo" in text  # the other duties say they have no report
+    assert text.count("1/4 nhiệm vụ đã có báo cáo tiến độ năm 2020") == 1
     assert composed.snapshot["rounds"] == [["bc-2020", "open"]]
 
 
