@@ -91,11 +91,6 @@ class Document:
     notes: list[str] = field(default_factory=list)
     demo: bool = False
 
-    def text(self) -> str:
-        """Every heading, paragraph and cell of body and annexes, one per line (for search
-        and tests; the letterhead is the renderer's)."""
-        return "\n".join(texts(self.body, *(a.blocks for a in self.annexes)))
-
 
 def annex_number(index: int) -> str:
     """The annex's label by its place (0 -> "Phụ lục I")."""
@@ -118,17 +113,6 @@ def heading_labels(blocks: Iterable[Block]) -> Iterator[tuple[Heading, str]]:
             roman(n) + "." if level == 1 else f"{n}." if level == 2 else LETTERS[(n - 1) % 23] + ")"
         )
         yield block, label
-
-
-def texts(*groups: Iterable[Block]) -> Iterator[str]:
-    for blocks in groups:
-        for block in blocks:
-            if isinstance(block, Table):
-                yield " | ".join(block.columns)
-                for row in (*block.rows, *([block.total] if block.total else [])):
-                    yield " | ".join(row)
-            else:
-                yield block.text
 
 
 @dataclass
