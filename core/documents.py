@@ -80,7 +80,7 @@ class Document:
     reports.letterhead.Letterhead), its type ("BÁO CÁO") and trích yếu, body and annexes.
 
     `demo` marks a document whose figures are illustrative; `notes` are lines printed in
-    italics under the trích yếu (where the figures come from).
+    italics under the trích yếu and under each annex's reference line ("Số liệu minh họa").
     """
 
     letterhead: Any
@@ -93,7 +93,7 @@ class Document:
 
 
 def annex_number(index: int) -> str:
-    """The annex's label by its place (0 -> "Phụ lục I")."""
+    """The annex's numeral by its place (0 -> "I", for "Phụ lục I")."""
     return roman(index + 1)
 
 
