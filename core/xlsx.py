@@ -267,13 +267,9 @@ def _title_block(sheet: Sheet, stamp: Stamp | None) -> list[tuple[str, dict]]:
             lines.append((_("Year %(year)s") % {"year": stamp.year}, {"bold": True}))
         if stamp.data_line:
             lines.append((stamp.data_line, {"italic": True}))
-        exported = _("Exported on %(date)s by %(user)s") % {
-            "date": timezone.localtime(stamp.exported_at).strftime("%d/%m/%Y %H:%M"),
-            "user": stamp.exported_by or "—"}  # fmt: skip
-        lines.append((exported, {"italic": True}))
+        lines.append((_exported(stamp), {"italic": True}))
         if stamp.demo:
-            lines.append((_("Illustrative figures (demo data), not official"),
-                          {"bold": True, "color": "C00000"}))  # fmt: skip
+            lines.append((_demo_line(), {"bold": True, "color": "C00000"}))
     return lines
 
 
@@ -299,7 +295,8 @@ class _Rows:
 
 
 def _write_sheet(ws, sheet: Sheet, stamp: Stamp | None) -> None:
-    columns = ([(pgettext("row number column", "No."), 5)] if sheet.numbered else []) + list(sheet.columns)
+    number_column = [(pgettext("row number column", "No."), 5)] if sheet.numbered else []
+    columns = number_column + list(sheet.columns)
     width = len(columns)
     total_width = sum(w for _h, w in columns)
     for index, (_header, w) in enumerate(columns, start=1):
@@ -393,9 +390,43 @@ def _page_setup(ws, page: Page) -> None:
         ws.page_setup.fitToHeight = 0  # as many pages down as the rows take
     ws.page_margins = PageMargins(**MARGINS)
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = _("Page &P of &N")
-    ws.oddFooter.center.size = 9
-    ws.evenFooter.center.text = ws.oddFooter.center.text
+    for footer in (ws.oddFooter, ws.evenFooter):
+        footer.center.text = _("Page &P of &N")
+        footer.center.size = 9
+
+
+def print_setup(ws, page: Page, title_rows: str | None = None, stamp: Stamp | None = None):
+    """The page set-up of `render`, for a sheet an exporter lays out itself (the import
+    templates, whose rows the import reads by number): A4, orientation and fit, the
+    `title_rows` ("5:5") on every page, page numbers; and, as its rows hold no title
+    block, the stamp in the printed page header (issuing unit, export, demo warning)."""
+    _page_setup(ws, page)
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if stamp is not None:
+        header = ws.oddHeader
+        header.left.text = _header_text(stamp.issuer.upper())
+        header.right.text = _header_text(_exported(stamp))
+        if stamp.demo:
+            header.center.text = _header_text(_demo_line())
+            header.center.color = "C00000"
+        for part in (header.left, header.center, header.right):
+            part.size = 8
+
+
+def _header_text(text: str) -> str:
+    """Text in a page header or footer: "&" starts a code there ("&P"), "&&" prints one."""
+    return text.replace("&", "&&")
+
+
+def _exported(stamp: Stamp) -> str:
+    return _("Exported on %(date)s by %(user)s") % {
+        "date": timezone.localtime(stamp.exported_at).strftime("%d/%m/%Y %H:%M"),
+        "user": stamp.exported_by or "—"}  # fmt: skip
+
+
+def _demo_line() -> str:
+    return _("Illustrative figures (demo data), not official")
 
 
 def formula_cells(content: bytes) -> list[str]:
