@@ -183,10 +183,19 @@ def test_libreoffice_converts_the_statistical_tables(client, register, world, tm
     source = tmp_path / "tables.xlsx"
     source.write_bytes(response.content)
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "csv", "--outdir", str(tmp_path), str(source)],  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],  # fmt: skip
         check=True,
         timeout=120,
         capture_output=True,
     )
-    assert ",2015,5,20,10" in (tmp_path / "tables.csv").read_text(encoding="utf-8", errors="replace")
+    text = (tmp_path / "tables.csv").read_text(encoding="utf-8", errors="replace")
+    assert ",2015,5,20,10" in text  # STT, birth year, age, persons, of whom female
