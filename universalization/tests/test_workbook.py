@@ -123,9 +123,7 @@ def test_the_export_has_vietnamese_titles_hidden_keys_and_coded_values_as_labels
     assert (access.action, access.rows, access.unit.code) == ("export", 40, "C-A1")
 
 
-def test_the_exported_register_prints_on_a4_with_its_titles_on_every_page(
-    client, register, world
-):
+def test_the_exported_register_prints_on_a4_with_its_titles_on_every_page(client, register, world):
     client.force_login(world.users.commune_reporter)
     wb = load_workbook(io.BytesIO(export(client, "C-A1", year=YEAR)))
     for ws in (wb["Xã"], wb["Nhân khẩu"], wb["hướng dẫn"]):
