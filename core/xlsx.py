@@ -28,6 +28,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _THIN = Side(style="thin")
 BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # the table's grid, printed
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 
 
 def inert(value):
@@ -217,10 +219,14 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
-def wrapped_lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float, bold: bool = True) -> int:
     """How many lines `text` takes wrapped in a column `width` characters wide (word wrap,
-    as LibreOffice and Excel do; bold text is a little wider, hence the margin)."""
-    room = max(1, int(width * 0.9) - 1)
+    as LibreOffice and Excel do), erring on the side of one line too many: bold text is
+    wider, hence its margin."""
+    room = max(1, int(width * (0.9 if bold else 1.0)) - 1)
+    text = str(text)
+    if len(text) <= room and "\n" not in text:
+        return 1  # most cells: no need to wrap (and a persons list has 100,000 rows)
     return sum(max(1, len(textwrap.wrap(part, room, break_long_words=True)))
                for part in str(text).split("\n"))  # fmt: skip
 
@@ -336,23 +342,32 @@ def _write_sheet(ws, sheet: Sheet, stamp: Stamp | None) -> None:
     assert rows.row + 1 == header_row
     rows.append(header, row_height(max(wrapped_lines(h, w) for h, w in columns)))
     number = 0
+    widths = [w for _h, w in columns]
     for values in sheet.rows:
         total = isinstance(values, Unnumbered)
         cells = list(values)
         if sheet.numbered:
             number += 0 if total else 1
             cells.insert(0, None if total else number)
-        out = []
+        out, lines = [], 1
         for col, value in enumerate(cells):
             cell = write_only_cell(ws, value)
             index = col - 1 if sheet.numbered else col
             if index in sheet.number_formats and not isinstance(value, Formatted):
                 cell.number_format = sheet.number_formats[index]
             cell.border = BOX
+            if isinstance(value, str):
+                # A text wraps inside its column and its row is as tall as its longest
+                # text: printed, nothing is cut at the column's edge.
+                cell.alignment = WRAP_TOP
+                if col < len(widths):
+                    lines = max(lines, wrapped_lines(value, widths[col], bold=total))
+            else:
+                cell.alignment = TOP  # level with the first line of a wrapped text
             if total:
                 cell.font = Font(bold=True)
             out.append(cell)
-        rows.append(out)
+        rows.append(out, row_height(lines) if lines > 1 else None)
     if sheet.signature:
         _signature(rows)
 

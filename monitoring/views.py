@@ -317,7 +317,7 @@ def _stamp(request: HttpRequest, unit: OrgUnit, year: int, targets: list, map: M
     """The title block of a dashboard export: the unit, the year, the day its figures were
     last approved, and "Số liệu minh họa" when demo values are among them."""
     latest, demo = exports.provenance(targets, unit, year, map)
-    return xlsx.stamp_for(request, unit.display_name, year, xlsx.approved_line(latest), demo)
+    return xlsx.stamp_for(request, unit.name, year, xlsx.approved_line(latest), demo)
 
 
 @login_required
