@@ -189,9 +189,10 @@ def _vn_date(day: date | datetime) -> str:
 class Sheet:
     """A table to print: `heading` (its title first, then lines saying what it covers),
     `columns` (header, width in characters), `rows` (a list, or any iterable, read once:
-    a big sheet streams). `numbered` adds an STT column numbering the rows (a row whose
-    first value is `Total`-like, i.e. `unnumbered(row)`, gets none); `form` puts the
-    form's name in the top right corner; `signature` ends it with the signature block."""
+    a big sheet streams). `page` says how it prints; `numbered` adds an STT column
+    numbering the rows (a row given as `Unnumbered`, a total, gets none and is bold); `form`
+    puts the form's name in the top right corner; `signature` ends it with the signature
+    block."""
 
     title: str
     heading: list[str]  # title rows above the table
@@ -228,7 +229,7 @@ def wrapped_lines(text: str, width: float, bold: bool = True) -> int:
     if len(text) <= room and "\n" not in text:
         return 1  # most cells: no need to wrap (and a persons list has 100,000 rows)
     return sum(max(1, len(textwrap.wrap(part, room, break_long_words=True)))
-               for part in str(text).split("\n"))  # fmt: skip
+               for part in text.split("\n"))  # fmt: skip
 
 
 def row_height(lines: int, size: float = 11) -> float:
