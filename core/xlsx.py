@@ -7,6 +7,7 @@ import re
 import textwrap
 import zipfile
 from collections.abc import Iterable, Mapping
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -344,6 +346,9 @@ def _write_sheet(ws, sheet: Sheet, stamp: Stamp | None) -> None:
     rows.append(header, row_height(max(wrapped_lines(h, w) for h, w in columns)))
     number = 0
     widths = [w for _h, w in columns]
+    # Styling a cell looks its border, alignment and font up in the workbook's tables, which
+    # costs more than writing it: each combination is looked up once, then copied.
+    styles: dict[tuple, StyleArray] = {}
     for values in sheet.rows:
         total = isinstance(values, Unnumbered)
         cells = list(values)
@@ -354,19 +359,25 @@ def _write_sheet(ws, sheet: Sheet, stamp: Stamp | None) -> None:
         for col, value in enumerate(cells):
             cell = write_only_cell(ws, value)
             index = col - 1 if sheet.numbered else col
-            if index in sheet.number_formats and not isinstance(value, Formatted):
-                cell.number_format = sheet.number_formats[index]
-            cell.border = BOX
-            if isinstance(value, str):
+            text = isinstance(value, str)
+            if text and col < len(widths):
                 # A text wraps inside its column and its row is as tall as its longest
                 # text: printed, nothing is cut at the column's edge.
-                cell.alignment = WRAP_TOP
-                if col < len(widths):
-                    lines = max(lines, wrapped_lines(value, widths[col], bold=total))
+                lines = max(lines, wrapped_lines(value, widths[col], bold=total))
+            number_format = (value.number_format if isinstance(value, Formatted)
+                             else sheet.number_formats.get(index))  # fmt: skip
+            key = (number_format, text, total)
+            if key in styles:
+                cell._style = copy(styles[key])
             else:
-                cell.alignment = TOP  # level with the first line of a wrapped text
-            if total:
-                cell.font = Font(bold=True)
+                if number_format is not None:
+                    cell.number_format = number_format
+                cell.border = BOX
+                # Numbers level with the first line of a wrapped text beside them.
+                cell.alignment = WRAP_TOP if text else TOP
+                if total:
+                    cell.font = Font(bold=True)
+                styles[key] = copy(cell._style)
             out.append(cell)
         rows.append(out, row_height(lines) if lines > 1 else None)
     if sheet.signature:
