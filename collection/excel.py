@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.text import fold
-from core.xlsx import write_cell
+from core.xlsx import LANDSCAPE, Page, Stamp, print_setup, row_height, wrapped_lines, write_cell
 
 from .forms_spec import Cell, cells_of
 from .models import DataSet, Entry, ReportingRound, Submission
@@ -24,6 +24,7 @@ ROUND_ROW, DATA_SET_ROW = 2, 3  # their column B names the round and the data se
 LABEL_ROW, KEY_ROW = 5, 6  # the header row and the hidden row of machine keys
 FIRST_DATA_COLUMN = 3
 LAST_ROW = 5000
+PAGE_WIDTH = 250  # characters of column width a landscape A4 page shows still legible
 FILL = PatternFill("solid", fgColor="DDEBF7")
 # Typed in a cell, it clears the saved figure; a blank cell changes nothing. Read through
 # core.text.fold, so "XÓA", "Xoá" and "xoa" are the marker too.
@@ -70,7 +71,10 @@ def _header_rows(ws, cells: list[Cell]) -> None:
         write_cell(ws, KEY_ROW, column, key)
         width = 14 if column == 1 else 32 if column == 2 else 20
         ws.column_dimensions[get_column_letter(column)].width = width
-    ws.row_dimensions[LABEL_ROW].height = 75
+    # Tall enough for the longest label's wrapped lines (no reader measures it itself).
+    lines = max(wrapped_lines(label, 14 if i == 0 else 32 if i == 1 else 20)
+                for i, label in enumerate(labels))  # fmt: skip
+    ws.row_dimensions[LABEL_ROW].height = max(45, row_height(lines))
     ws.row_dimensions[KEY_ROW].hidden = True
 
 
@@ -152,8 +156,19 @@ def _value(value: Decimal | None, whole: bool):
     return int(value) if whole and value == value.to_integral_value() else value
 
 
-def write_template(round_, data_set, submissions: list[Submission], output) -> None:
-    """The data set's form for the submissions' units, pre-filled with their entries."""
+def _print(ws, cells: list[Cell], stamp: Stamp | None) -> None:
+    """A4 landscape with the header row and the units' columns on every page, as many pages
+    wide as keeps the figures legible; the stamp in the page header (the rows the import
+    reads by number stay where they are)."""
+    width = 14 + 32 + 20 * len(cells)
+    print_setup(ws, Page(LANDSCAPE, -(-width // PAGE_WIDTH)), f"{LABEL_ROW}:{LABEL_ROW}", stamp)
+    ws.print_title_cols = "A:B"
+
+
+def write_template(round_, data_set, submissions: list[Submission], output,
+                   stamp: Stamp | None = None) -> None:  # fmt: skip
+    """The data set's form for the submissions' units, pre-filled with their entries;
+    `stamp` says in the printed page header who exported it, when."""
     cells = cells_of(data_set)
     wb = Workbook()
     ws = wb.active
@@ -168,10 +183,14 @@ def write_template(round_, data_set, submissions: list[Submission], output) -> N
         for column, cell in enumerate(cells, start=FIRST_DATA_COLUMN):
             target = ws.cell(number, column, _value(entered.get(cell.key), cell.field.whole))
             target.protection = Protection(locked=False)
+            if cell.field.whole:
+                target.number_format = "#,##0"  # 1.234 in a Vietnamese spreadsheet
     last_row = max(LAST_ROW, KEY_ROW + len(submissions))
     _validations(ws, cells, last_row)
     ws.freeze_panes = ws.cell(KEY_ROW + 1, FIRST_DATA_COLUMN)
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widths may still change
+    _print(ws, cells, stamp)
     _instructions(wb)
+    print_setup(wb[_("Instructions")[:31]], Page(), stamp=stamp)
     wb.save(output)

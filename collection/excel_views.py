@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import xlsx
+from indicators.demo import holds_demo_figures
 from units.access import units_visible_to
 
 from . import excel, excel_import, excel_pending
@@ -51,7 +53,9 @@ def template_download(request: HttpRequest, round_id: int) -> FileResponse:
         .order_by("unit__path")
     )
     output = io.BytesIO()
-    excel.write_template(round_, data_set, submissions, output)
+    stamp = xlsx.stamp_for(request, round_.owner.name, round_.period.year,
+                           demo=holds_demo_figures())  # fmt: skip
+    excel.write_template(round_, data_set, submissions, output, stamp)
     output.seek(0)
     name = f"{round_.code}-{data_set.code}.xlsx"
     return FileResponse(output, as_attachment=True, filename=name)

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import xlsx
+from indicators.demo import holds_demo_figures
 from indicators.models import DataElement
 from plans.models import Target
 from plans.queries import plans_for_unit
@@ -462,13 +463,20 @@ def reminders_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Due date"), 12),
             (_("Days late"), 10),
         ],  # fmt: skip
-        number_formats={4: "DD/MM/YYYY"},
+        number_formats={4: "DD/MM/YYYY", 5: "#,##0"},
+        page=xlsx.Page(xlsx.PORTRAIT),
     )
     pending = round_.submissions.exclude(status__in=DONE).select_related("unit", "data_set")
     for s in pending.order_by("unit__path", "data_set"):
         late = max((today - s.due_on).days, 0)
         sheet.rows.append([s.unit.code, s.unit.name, s.data_set.name,
                            str(STATUS_LABELS[s.status]), s.due_on, late])  # fmt: skip
-    response = HttpResponse(xlsx.render([sheet]), content_type=xlsx.XLSX_CONTENT_TYPE)
+    # The round's figures reach the value store as its forms are approved: the last one says
+    # how far its approved figures go.
+    approved = round_.submissions.filter(status=Submission.Status.APPROVED).aggregate(
+        latest=Max("updated_at"))["latest"]  # fmt: skip
+    stamp = xlsx.stamp_for(request, round_.owner.name, round_.period.year,
+                           xlsx.approved_line(approved), holds_demo_figures())  # fmt: skip
+    response = HttpResponse(xlsx.render([sheet], stamp), content_type=xlsx.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="nhac-nho-{round_.code}.xlsx"'
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from indicators.models import DataValue
+from indicators.demo import holds_demo_figures
 
 
 def demo_data(request: HttpRequest) -> dict:
@@ -12,5 +12,5 @@ def demo_data(request: HttpRequest) -> dict:
     # A request refused before authentication (a 400 for a foreign Host header) has no user.
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        has_demo = DataValue.objects.filter(source=DataValue.Source.DEMO).exists()
+        has_demo = holds_demo_figures()
     return {"has_demo_data": has_demo}

@@ -25,6 +25,13 @@ from units.tree import subtree_q, valid_on
 
 SCHEMA = Path(__file__).resolve().parent / "schema" / "demo.schema.json"
 
+
+def holds_demo_figures() -> bool:
+    """Whether this instance holds the demo's synthetic figures: every page then shows the
+    demo banner and every export says "Số liệu minh họa"."""
+    return DataValue.objects.filter(source=DataValue.Source.DEMO).exists()
+
+
 Key = tuple[str, str, str, str]  # unit code, element code, sex, age band
 Figures = dict[Key, dict[int, int]]  # key → year → value
 

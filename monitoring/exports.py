@@ -7,13 +7,33 @@ writer, so a goal written "= 100%" stays text.
 
 from __future__ import annotations
 
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from core.xlsx import Formatted, Sheet, number, percent
+from core.xlsx import LANDSCAPE, PORTRAIT, Formatted, Page, Sheet, number, percent
+from indicators.models import DataValue, Indicator
 from plans.templatetags.targets import goal
 from units.maps import Map
 
-from .queries import Evaluated, share_level, status_text
+from .queries import Evaluated, share_level, status_text, values_behind
+
+RATIO_DECIMALS = 2  # a parity index or a plain ratio: 0,97, never "1"
+
+
+def provenance(targets, unit, year: int, map: Map = Map.AS_WAS) -> tuple:
+    """(the last time a value behind these targets' figures was approved or published, or
+    None; whether any of them is a demo value): the values store holds approved figures only
+    (a form's entries reach it when the form is approved), so its latest change is the day
+    the figures shown were last approved."""
+    latest, demo = None, False
+    for target in targets:
+        found = (values_behind(target, unit, year, map).order_by()
+                 .aggregate(latest=Max("updated_at"),
+                            demo=Count("pk", filter=Q(source=DataValue.Source.DEMO))))  # fmt: skip
+        if found["latest"] is not None and (latest is None or found["latest"] > latest):
+            latest = found["latest"]
+        demo = demo or bool(found["demo"])
+    return latest, demo
 
 
 def figure_cell(row: Evaluated) -> Formatted:
@@ -26,6 +46,10 @@ def figure_cell(row: Evaluated) -> Formatted:
         return percent(row.value, 1)
     if indicator.unit_label == "%":
         return percent(row.value, indicator.decimals)
+    if indicator.kind == Indicator.Kind.PARITY or (
+        indicator.kind == Indicator.Kind.RATIO and indicator.factor == 1
+    ):
+        return number(row.value, max(RATIO_DECIMALS, indicator.decimals), indicator.unit_label)
     return number(row.value, indicator.decimals, indicator.unit_label)
 
 
@@ -35,14 +59,17 @@ def map_heading(map: Map) -> str:
 
 
 def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated], map: Map = Map.AS_WAS) -> Sheet:
-    """A unit's targets in a year: clause, wording, goal, figure, numerator, denominator, status."""
+    """A unit's targets in a year: clause, wording, goal, figure, numerator, denominator,
+    status; landscape, one page wide (the target's wording is the widest column)."""
     sheet = Sheet(
         title=_("Targets %(year)s") % {"year": year},
         heading=[
+            _("Results against the targets"),
             plan.number + " — " + plan.title,
-            f"{unit.display_name} · {year}",
+            unit.display_name,
             map_heading(map),
         ],  # fmt: skip
+        page=Page(LANDSCAPE),
         columns=[
             (_("Clause"), 14),
             (_("Target"), 60),
@@ -61,14 +88,16 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated], map: Map = Map
 
 
 def breakdown_sheet(unit, target, year: int, rows: list[Evaluated], map: Map = Map.AS_WAS) -> Sheet:
-    """A target's figure in each unit below: unit, figure, numerator, denominator, status."""
+    """A target's figure in each unit below: unit, figure, numerator, denominator, status;
+    portrait, one page wide."""
     sheet = Sheet(
         title=target.clause,
         heading=[
             target.text,
-            f"{unit.display_name} · {year} · {_('Goal')}: {goal(target)}",
+            f"{unit.display_name} · {_('Goal')}: {goal(target)}",
             map_heading(map),
         ],  # fmt: skip
+        page=Page(PORTRAIT),
         columns=[
             (_("Unit"), 30),
             (_("Figure"), 18),

@@ -313,6 +313,13 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _stamp(request: HttpRequest, unit: OrgUnit, year: int, targets: list, map: Map):
+    """The title block of a dashboard export: the unit, the year, the day its figures were
+    last approved, and "Số liệu minh họa" when demo values are among them."""
+    latest, demo = exports.provenance(targets, unit, year, map)
+    return xlsx.stamp_for(request, unit.name, year, xlsx.approved_line(latest), demo)
+
+
 @login_required
 def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     """The dashboard's table of targets as a spreadsheet, for the plan and year asked."""
@@ -323,8 +330,10 @@ def dashboard_xlsx(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     year = _year(request, years_with_data(plan, unit), plan)
     map = _map(request)
-    sheet = exports.dashboard_sheet(unit, plan, year, evaluate_plan(plan, unit, year, map), map)
-    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{year}")
+    rows = evaluate_plan(plan, unit, year, map)
+    sheet = exports.dashboard_sheet(unit, plan, year, rows, map)
+    stamp = _stamp(request, unit, year, [row.target for row in rows], map)
+    return _xlsx(xlsx.render([sheet], stamp), f"xhht-{unit.code}-{year}")
 
 
 @login_required
@@ -334,7 +343,8 @@ def breakdown_xlsx(request: HttpRequest, code: str, target_id: int) -> HttpRespo
     unit, target, year, map = context["unit"], context["target"], context["year"], context["map"]
     rows = breakdown(target, unit, year, map=map)
     sheet = exports.breakdown_sheet(unit, target, year, rows, map)
-    return _xlsx(xlsx.render([sheet]), f"xhht-{unit.code}-{target.code}-{year}")
+    stamp = _stamp(request, unit, year, [target], map)
+    return _xlsx(xlsx.render([sheet], stamp), f"xhht-{unit.code}-{target.code}-{year}")
 
 
 @login_required

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import xlsx
 from core.text import fold
+from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404
 from units.models import OrgUnit
 from units.tree import subtree_q
@@ -234,7 +236,8 @@ def register_export(request: HttpRequest, code: str) -> FileResponse:
     if not communes:
         raise Http404
     output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    rows = workbook.export_register(communes, year, output)
+    stamp = xlsx.stamp_for(request, unit.name, year, demo=holds_demo_figures())
+    rows = workbook.export_register(communes, year, output, stamp)
     what = f"register.xlsx year={year}"
     services.record_person_access(request.user, unit, PersonAccess.Action.EXPORT, what, rows)
     output.seek(0)

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import xlsx
-from core.xlsx import Sheet
+from core.xlsx import LANDSCAPE, PORTRAIT, Page, Sheet, Unnumbered
 from units.models import OrgUnit
 
 from . import predicates, queries
@@ -292,7 +292,7 @@ def birth_year_rows(counts: Mapping[int, Mapping[str, int]], year: int) -> list[
         rows.append([birth_year, year - birth_year] + [row.get(k, 0) for k in keys])
         for k in keys:
             total[k] += row.get(k, 0)
-    rows.append([_("Total"), ""] + [total[k] for k in keys])
+    rows.append(Unnumbered([_("Total"), ""] + [total[k] for k in keys]))
     return rows
 
 
@@ -300,7 +300,14 @@ def birth_year_rows(counts: Mapping[int, Mapping[str, int]], year: int) -> list[
 
 
 def _heading(unit: OrgUnit, year: int, title: str) -> list[str]:
-    return [title, unit.name, _("Year %(year)s") % {"year": year}]
+    """The sheet's title and the unit it covers (the title block adds the year)."""
+    return [title, unit.name]
+
+
+def form_heading(rules: RuleSet) -> list[str]:
+    """The form's name in a statistical table's top right corner, as the register's workbook
+    names the register, and the texts its tables follow."""
+    return [_("Register of universalization of education and literacy"), rules.title]
 
 
 def birth_year_sheets(
@@ -316,8 +323,12 @@ def birth_year_sheets(
     counts_grouped = {index: "#,##0" for index in range(2, len(columns))}  # not the years
 
     def sheet(name: str, of: OrgUnit, per_year: Mapping[int, Mapping[str, int]]) -> Sheet:
+        # The biểu as offices print it: form heading, STT, landscape one page wide with its
+        # header on every page, the signature block after the table.
         rows = birth_year_rows(per_year, year)
-        return Sheet(name, _heading(of, year, title), columns, rows, counts_grouped)
+        return Sheet(name, _heading(of, year, title), columns, rows, counts_grouped,
+                     page=Page(LANDSCAPE), numbered=True, form=form_heading(rules),
+                     signature=True)  # fmt: skip
 
     sheets = [sheet(c.code, c, counts.get(c.pk, {})) for c in communes]
     if len(communes) == 1 and communes[0] == unit:
@@ -333,7 +344,8 @@ def commune_standards_sheet(unit: OrgUnit, year: int, rows: Sequence[StandardRow
         (_("Threshold"), 10), (_("Condition status"), 14), (_("Rule applied"), 30),
     ]  # fmt: skip
     sheet = Sheet(unit.code, _heading(unit, year, _("Universalization and literacy standards")),
-                  columns, number_formats={5: "#,##0", 6: "#,##0"})  # fmt: skip
+                  columns, number_formats={5: "#,##0", 6: "#,##0"},
+                  page=Page(LANDSCAPE))  # fmt: skip
     for standard in rows:
         for level in standard.levels:
             head = [standard.name, int(level.code), str(STATUS_LABELS[level.status])]
@@ -362,7 +374,7 @@ def units_standards_sheets(
         for lv in standard.levels:
             label = _("%(standard)s, level %(level)s") % {"standard": standard.name, "level": lv}
             columns.append((label, 14))
-    communes = Sheet(_("Communes"), _heading(unit, year, title), columns)
+    communes = Sheet(_("Communes"), _heading(unit, year, title), columns, page=Page(LANDSCAPE))
     for row in rows:
         values = [row.unit.code, row.unit.name, _("Yes") if row.disadvantaged else _("No")]
         for cell in row.cells:
@@ -373,7 +385,8 @@ def units_standards_sheets(
         (_("Unit"), 28), (_("Standard"), 30), (_("Level"), 7), (_("Communes met"), 12),
         (_("Communes counted"), 12), (_("Required share"), 12), (_("Status"), 14),
     ]  # fmt: skip
-    summary = Sheet(_("Summary"), _heading(unit, year, title), summary_columns)
+    summary = Sheet(_("Summary"), _heading(unit, year, title), summary_columns,
+                    number_formats={3: "#,##0", 4: "#,##0"}, page=Page(PORTRAIT))  # fmt: skip
     for s in summaries:
         name = s.unit.name if s.unit else s.code
         for r in s.rows:
@@ -410,6 +423,16 @@ PERSON_COLUMNS = (
 
 
 def persons_sheet(unit: OrgUnit, year: int, title: str, persons: QuerySet[Person]) -> Sheet:
+    """The persons, streamed from the database into the workbook (never a list of them):
+    15 columns, landscape, fitted to the page's width."""
     columns = [(str(label), width) for label, width, _get in PERSON_COLUMNS]
-    rows = [[get(p) for _l, _w, get in PERSON_COLUMNS] for p in persons.iterator(chunk_size=2000)]
-    return Sheet(unit.code, _heading(unit, year, title), columns, rows)
+    rows = ([get(p) for _l, _w, get in PERSON_COLUMNS] for p in persons.iterator(chunk_size=2000))
+    return Sheet(unit.code, _heading(unit, year, title), columns, rows, page=Page(LANDSCAPE))
+
+
+def register_updated(communes: Sequence[OrgUnit]):
+    """When the register of these communes last changed (None when it holds nobody): the
+    statistical tables are counted from it as it stands."""
+    return Person.objects.filter(commune__in=[c.pk for c in communes]).aggregate(
+        latest=Max("updated_at")
+    )["latest"]

@@ -11,11 +11,13 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import xlsx
+from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
 from units.tree import with_predecessors
@@ -148,6 +150,13 @@ def persons(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "universalization/persons.html", context)
 
 
+def _stamp(request: HttpRequest, unit: OrgUnit, year: int, updated) -> xlsx.Stamp:
+    """The title block of a PCGD-XMC export: counted from the register as it stood when it
+    was last updated (a register is kept, not approved), and whether the demo's is loaded."""
+    line = xlsx.register_line(updated)
+    return xlsx.stamp_for(request, unit.name, year, line, holds_demo_figures())
+
+
 def _xlsx(data: bytes, unit: OrgUnit, year: int, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", unit.code)
@@ -161,10 +170,12 @@ def persons_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     unit, year, rate = context["unit"], context["year"], context["rate"]
     title = (_("Persons counted in: %(rate)s") if context["meeting"]
              else _("Persons missing from: %(rate)s")) % {"rate": rate.name}  # fmt: skip
-    sheet = tables.persons_sheet(unit, year, title, context["persons"])
-    _log(request, unit, PersonAccess.Action.EXPORT, context["what"], len(sheet.rows))
+    persons = context["persons"]
+    sheet = tables.persons_sheet(unit, year, title, persons)
+    _log(request, unit, PersonAccess.Action.EXPORT, context["what"], persons.count())
     suffix = f"{rate.code}-{'counted' if context['meeting'] else 'missing'}"
-    return _xlsx(xlsx.render([sheet]), unit, year, suffix)
+    updated = persons.order_by().aggregate(latest=Max("updated_at"))["latest"]
+    return _xlsx(xlsx.render([sheet], _stamp(request, unit, year, updated)), unit, year, suffix)
 
 
 @login_required
@@ -175,7 +186,8 @@ def tables_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     sheets = tables.birth_year_sheets(unit, communes, year, current_rules())
     rows = sum(len(s.rows) for s in sheets)
     _log(request, unit, PersonAccess.Action.EXPORT, f"statistical tables, {year}", rows)
-    return _xlsx(xlsx.render(sheets), unit, year, "tables")
+    stamp = _stamp(request, unit, year, tables.register_updated(communes))
+    return _xlsx(xlsx.render(sheets, stamp), unit, year, "tables")
 
 
 @login_required
@@ -196,4 +208,5 @@ def standards_xlsx(request: HttpRequest, code: str) -> HttpResponse:
             unit, year, tables.commune_rows(communes, evaluation, flags, rules),
             tables.district_summaries(evaluation, parents, rules), rules,
         )  # fmt: skip
-    return _xlsx(xlsx.render(sheets), unit, year, "standards")
+    stamp = _stamp(request, unit, year, tables.register_updated(communes))
+    return _xlsx(xlsx.render(sheets, stamp), unit, year, "standards")

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import spreadsheets
 from core.text import nfc
-from core.xlsx import write_only_cell
+from core.xlsx import LANDSCAPE, Page, Stamp, print_setup, write_only_cell
 from units.models import OrgUnit
 
 from . import services
@@ -116,8 +116,9 @@ def _allowed() -> dict[str, str]:
     return allowed
 
 
-def _instructions(wb: Workbook) -> None:
+def _instructions(wb: Workbook, stamp: Stamp | None = None) -> None:
     ws = wb.create_sheet(_("instructions"))
+    print_setup(ws, Page(LANDSCAPE), "6:6", stamp)
     for letter, width in zip("ABCD", (12, 30, 45, 80), strict=True):
         ws.column_dimensions[letter].width = width
     for line in (
@@ -194,8 +195,11 @@ def _validations(ws, columns: tuple[str, ...], lists: dict[str, str]) -> None:
 
 
 def _sheet(wb: Workbook, key: str, columns: tuple[str, ...], rows: Iterable[list],
-           lists: dict[str, str]) -> None:  # fmt: skip
+           lists: dict[str, str], stamp: Stamp | None = None) -> None:  # fmt: skip
     ws = wb.create_sheet(str(SHEET_TITLES[key]))
+    # Printable as it is: the titles' row on every page; who exported it in the page header,
+    # as row 1 must stay the titles' row for the import.
+    print_setup(ws, Page(LANDSCAPE), "1:1", stamp)
     ws.freeze_panes = "A3"
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(column) + 4)
@@ -242,17 +246,18 @@ def _person_rows(communes: list[OrgUnit], counter: list[int]) -> Iterator[list]:
         yield row
 
 
-def export_register(communes: list[OrgUnit], year: int, output) -> int:
+def export_register(communes: list[OrgUnit], year: int, output, stamp: Stamp | None = None) -> int:
     """Write the register of `communes` as a workbook to `output`; returns the persons written.
 
-    The disadvantaged flag is the one in force in `year`.
+    The disadvantaged flag is the one in force in `year`; `stamp` (who exports it, when)
+    goes into the printed page header.
     """
     wb = Workbook(write_only=True)
     counter = [0]
     lists = _list_ranges()
-    _sheet(wb, COMMUNES_SHEET, COMMUNE_COLUMNS, _commune_rows(communes, year), lists)
-    _sheet(wb, PERSONS_SHEET, PERSON_COLUMNS, _person_rows(communes, counter), lists)
-    _instructions(wb)
+    _sheet(wb, COMMUNES_SHEET, COMMUNE_COLUMNS, _commune_rows(communes, year), lists, stamp)
+    _sheet(wb, PERSONS_SHEET, PERSON_COLUMNS, _person_rows(communes, counter), lists, stamp)
+    _instructions(wb, stamp)
     _lists(wb)
     wb.save(output)
     return counter[0]

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from collection import excel, excel_import, services
 from collection.models import Entry
-from core import spreadsheets
+from core import spreadsheets, xlsx
 
 P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
 OFF, IT = ("officials", "", ""), ("officials_it_programme", "", "")
@@ -125,6 +125,32 @@ def test_the_template_has_a_header_block_labels_hidden_keys_and_one_row_per_unit
                     "officials||", "officials_it_programme||"]  # fmt: skip
     assert ws.row_dimensions[excel.KEY_ROW].hidden
     assert [ws.cell(r, 1).value for r in (FIRST, FIRST + 1)] == ["C-A1", "C-A2"]
+
+
+def test_the_template_prints_on_a4_with_its_header_and_who_exported_it(office, world, collection):
+    services.save_entries(collection.submissions["C-A1"], {P: "1.200"},
+                          actor=world.users.district_admin)  # fmt: skip
+    book = load_workbook(io.BytesIO(download(office, collection)))
+    ws = book.active
+    assert str(ws.page_setup.paperSize) == "9" and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    # The labels on every page (not the hidden keys), with the units' code and name.
+    assert ws.print_title_rows == f"${excel.LABEL_ROW}:${excel.LABEL_ROW}"
+    assert ws.print_title_cols == "$A:$B"
+    assert ws.oddFooter.center.text.strip() == "Trang &P/&N"
+    # The title block sits in the printed page header: the rows the import reads stay put.
+    assert ws.oddHeader.left.text == "HUYỆN A"
+    assert ws.oddHeader.right.text.startswith("Xuất ngày ")
+    assert not ws.oddHeader.center.text  # no demo figures here
+    labels = [c.value for c in ws[excel.LABEL_ROW] if c.value]
+    lines = max(xlsx.wrapped_lines(label, 20) for label in labels)
+    assert ws.row_dimensions[excel.LABEL_ROW].height >= xlsx.row_height(lines)
+    figure = ws.cell(FIRST, column_of(ws, P))
+    assert (figure.value, figure.data_type, figure.number_format) == (1200, "n", "#,##0")
+    instructions = book["Hướng dẫn"]
+    assert str(instructions.page_setup.paperSize) == "9"
+    assert instructions.oddFooter.center.text.strip() == "Trang &P/&N"
 
 
 def test_the_template_protects_its_headers_and_checks_the_cells(blank):

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from collection import services
 from collection.models import ReportingRound, Submission
+from core.print_testing import assert_numbers, assert_print_ready, header_row, table
 from indicators.models import Period
 
 P, L = ("persons", "", "15-60"), ("literate_persons", "", "15-60")
@@ -341,7 +342,12 @@ def test_the_reminder_list_opens_in_openpyxl(client, world, collection):
     response = client.get(f"/collection/rounds/{collection.round.pk}/reminders.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(min_row=5, values_only=True))  # two title rows, a gap, header
+    rows = table(sheet)  # below the title block and the header
     assert [row[0] for row in rows] == ["C-A2"]  # C-A1 has submitted
     assert rows[0][4].strftime("%d/%m/%Y") == "15/01/2021"
     assert rows[0][5] >= 0
+    assert_print_ready(sheet, "portrait", demo=False,
+                       texts=("Năm 2020", "Chưa có số liệu được duyệt"))  # fmt: skip
+    due, late = sheet.cell(header_row(sheet) + 1, 5), sheet.cell(header_row(sheet) + 1, 6)
+    assert due.number_format == "DD/MM/YYYY" and due.is_date
+    assert_numbers([late], "#,##0")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
+
+from monitoring import exports
 
 
 def rows_of(response) -> list[tuple]:
@@ -37,3 +41,20 @@ def test_the_exports_of_a_unit_outside_the_scope_are_404(client, world, role):
     assert client.get("/units/D-A/dashboard.xlsx?year=2020").status_code == 404
     target = world.plan.literacy
     assert client.get(f"/units/D-A/targets/{target.pk}.xlsx?year=2020").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "kind, factor, unit_label, decimals, value, shown",
+    [("parity", 1, "", 0, "1", (1, "#,##0.00")),  # 1,00: never "1" for an index
+     ("parity", 1, "", 3, "0.996", (0.996, "#,##0.000")),
+     ("ratio", 1, "", 1, "1.5", (1.5, "#,##0.00")),  # a plain ratio: 2 places
+     ("ratio", 100, "%", 1, "99.5", (0.995, "0.0%")),  # a percentage as a fraction
+     ("ratio", 1000, "‰", 1, "12", (12, '#,##0.0 "‰"'))],
+)  # fmt: skip
+def test_a_figure_is_a_number_whose_format_shows_its_kind(
+    kind, factor, unit_label, decimals, value, shown
+):
+    indicator = SimpleNamespace(kind=kind, factor=factor, unit_label=unit_label, decimals=decimals)
+    target = SimpleNamespace(indicator=indicator, scope="unit", measure="value", subject="")
+    cell = exports.figure_cell(SimpleNamespace(target=target, value=Decimal(value), den=None))
+    assert (cell.value, cell.number_format) == (pytest.approx(shown[0]), shown[1])

@@ -123,6 +123,18 @@ def test_the_export_has_vietnamese_titles_hidden_keys_and_coded_values_as_labels
     assert (access.action, access.rows, access.unit.code) == ("export", 40, "C-A1")
 
 
+def test_the_exported_register_prints_on_a4_with_its_titles_on_every_page(client, register, world):
+    client.force_login(world.users.commune_reporter)
+    wb = load_workbook(io.BytesIO(export(client, "C-A1", year=YEAR)))
+    for ws in (wb["Xã"], wb["Nhân khẩu"], wb["hướng dẫn"]):
+        assert str(ws.page_setup.paperSize) == "9" and ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
+        assert ws.oddFooter.center.text.strip() == "Trang &P/&N"
+        assert ws.oddHeader.left.text == "XÃ A1"  # the exchange format keeps row 1: the
+        assert ws.oddHeader.right.text.startswith("Xuất ngày ")  # stamp is in the header
+    assert wb["Nhân khẩu"].print_title_rows == "$1:$1"
+
+
 def test_a_district_export_holds_its_communes_only(client, register, world):
     client.force_login(world.users.viewer)
     wb = load_workbook(io.BytesIO(export(client, "D-A", year=YEAR)), read_only=True)

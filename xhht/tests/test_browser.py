@@ -52,3 +52,31 @@ def test_a_leader_drills_down_from_the_district_figure_to_a_values_history(
     value_row.get_by_role("link", name="Lịch sử").click()
     page.wait_for_load_state("networkidle")
     assert "995" in page.locator("main").inner_text()
+
+
+def test_a_breakdown_prints_on_a4_without_menus_with_its_chart_whole(world, live_server, page,
+                                                                     tmp_path):  # fmt: skip
+    from pypdf import PdfReader
+
+    log_in(page, live_server.url, world.users.viewer.username)
+    target = world.plan.literacy
+    page.goto(
+        f"{live_server.url}/units/{world.tree.district_a.code}/targets/{target.pk}/?year=2020"
+    )
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    style = page.evaluate("""() => ({
+        chart: getComputedStyle(document.querySelector('canvas').closest('figure')).breakInside,
+        head: getComputedStyle(document.querySelector('thead')).display,
+        menu: getComputedStyle(document.querySelector('header.topbar')).display,
+        navs: [...document.querySelectorAll('nav')].map(n => getComputedStyle(n).display),
+    })""")
+    assert style["navs"] and set(style.pop("navs")) == {"none"}
+    assert style == {"chart": "avoid", "head": "table-header-group", "menu": "none"}
+    pdf = tmp_path / "breakdown.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)  # the page's own @page rule: A4
+    pages = PdfReader(pdf).pages
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages} == {
+        (595, 842)}  # fmt: skip
+    text = "".join(p.extract_text() for p in pages)
+    assert "Xã A1" in text and "Đăng xuất" not in text  # the table, not the menu
