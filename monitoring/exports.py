@@ -64,7 +64,7 @@ def dashboard_sheet(unit, plan, year: int, rows: list[Evaluated], map: Map = Map
     sheet = Sheet(
         title=_("Targets %(year)s") % {"year": year},
         heading=[
-            _("Results against the targets"),
+            _("Results target by target"),
             plan.number + " — " + plan.title,
             unit.display_name,
             map_heading(map),
