@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
+from core.reading import memo
 from units.access import subtree_filter
 from units.maps import Lineage, Map, standing_for
 from units.models import OrgUnit
@@ -89,7 +90,12 @@ def element_ids_of(indicators: Iterable[Indicator]) -> set[int]:
 
 def own_value_element_ids(element_ids: Iterable[int]) -> set[int]:
     """Elements read on the unit itself (a level a unit holds is not summed up the tree)."""
-    return set(
+    ids = frozenset(element_ids)
+    return set(memo(("indicators.own_value_element_ids", ids), lambda: _own_values(ids)))
+
+
+def _own_values(element_ids: frozenset[int]) -> frozenset[int]:
+    return frozenset(
         DataElement.objects.filter(
             pk__in=list(element_ids), aggregation=DataElement.Aggregation.NONE
         ).values_list("pk", flat=True)

@@ -16,6 +16,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.reading import one_reading
 from indicators.aggregate import Figure, Totals, figure, values_only
 from indicators.completeness import Expectations, expectations
 from indicators.coverage import Coverage, of_communes
@@ -36,7 +37,6 @@ from units.maps import (
     Map,
     children_on_map,
     effective_map,
-    one_reading,
     standing_each,
     standing_for,
     today,

@@ -10,17 +10,16 @@ several of today's units is never apportioned: it is attributed to none of its s
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.reading import memo
 from units.models import OrgUnit, UnitSuccession
 from units.tree import outermost, subtree, units_for_period
 
@@ -84,37 +83,11 @@ def _fingerprint() -> tuple:
     return (links["n"], links["before"], links["after"], newest)
 
 
-# Inside `one_reading()`: what standing_for answered, and the links, for that reading only.
-_reading: ContextVar[dict | None] = ContextVar("units_maps_reading", default=None)
-
-
-@contextlib.contextmanager
-def one_reading() -> Iterator[None]:
-    """Within the block, the map is read once: standing_for answers each (unit, day, map)
-    once and the links' fingerprint is checked once. An evaluation asks what stands for its
-    unit in each year from the sums, the counts, the communes and the coverage alike; a
-    commune's dashboard asked it some thirty times (docs/benchmarks.md). Nothing is kept
-    after the block, so a later request sees the map as it is then."""
-    if _reading.get() is not None:
-        yield
-        return
-    token = _reading.set({})
-    try:
-        yield
-    finally:
-        _reading.reset(token)
-
-
 def _shared_links() -> Links:
     """Successor → predecessors and predecessor → successors, read again only when the links
-    changed since the last read (in this process, on this database)."""
-    reading = _reading.get()
-    if reading is not None and "links" in reading:
-        return reading["links"]
-    links = _read_links()
-    if reading is not None:
-        reading["links"] = links
-    return links
+    changed since the last read (in this process, on this database); within one reading
+    (core.reading), their fingerprint is checked once."""
+    return memo("units.maps.links", _read_links)
 
 
 def _read_links() -> Links:
@@ -194,6 +167,23 @@ class Lineage:
         """Every unit that became `unit`, transitively (any validity)."""
         return self.units(self._reach(unit.pk, self.before))
 
+    def predecessors_on(self, unit: OrgUnit, day: datetime.date) -> list[OrgUnit]:
+        """The units existing on `day` that became `unit`, searched back through the links
+        until one existed then; outermost first (units.tree.units_for_period, from the
+        links read once rather than a query per step)."""
+        found: dict[int, OrgUnit] = {}
+        seen, frontier = {unit.pk}, [unit.pk]
+        while frontier:
+            earlier = [p for pk in frontier for p in self.before.get(pk, ()) if p not in seen]
+            seen.update(earlier)
+            frontier = []
+            for pred in self.units(earlier):
+                if pred.is_valid_on(day):
+                    found[pred.pk] = pred
+                else:
+                    frontier.append(pred.pk)
+        return outermost(found.values())
+
     def successors_on(self, unit: OrgUnit, day: datetime.date) -> list[OrgUnit]:
         """The units existing on `day` that `unit` is (itself, if it still exists) or became."""
         found = [unit] if unit.is_valid_on(day) else []
@@ -226,14 +216,10 @@ def standing_for(
     on the day `unit` was created; as it is now, today's).
     """
     now = now or today()
-    reading = _reading.get()
-    key = ("standing", unit.pk, unit.valid_from, unit.valid_to, day, map, now)
-    if reading is not None and key in reading:
-        return reading[key]
-    found = _standing_for(unit, day, map, lineage or Lineage(), now)
-    if reading is not None:
-        reading[key] = found
-    return found
+    key = ("units.maps.standing", unit.pk, unit.valid_from, unit.valid_to, day, map, now)
+    # Within a reading, one Lineage keeps the units it has read for every year asked.
+    lineage = lineage or memo("units.maps.lineage", Lineage)
+    return memo(key, lambda: _standing_for(unit, day, map, lineage, now))
 
 
 def _standing_for(
@@ -242,7 +228,7 @@ def _standing_for(
     if map != Map.AS_IS or not unit.is_valid_on(now):
         if unit.is_valid_on(day):
             return Standing([unit])
-        found = units_for_period(unit, day)
+        found = lineage.predecessors_on(unit, day)
         now = unit.valid_from or now
     else:
         if unit.pk not in lineage.before:
