@@ -90,15 +90,16 @@ def element_ids_of(indicators: Iterable[Indicator]) -> set[int]:
 
 def own_value_element_ids(element_ids: Iterable[int]) -> set[int]:
     """Elements read on the unit itself (a level a unit holds is not summed up the tree)."""
-    ids = frozenset(element_ids)
-    return set(memo(("indicators.own_value_element_ids", ids), lambda: _own_values(ids)))
+    held_on_units = memo("indicators.own_value_elements", _own_value_elements)
+    return held_on_units.intersection(element_ids)
 
 
-def _own_values(element_ids: frozenset[int]) -> frozenset[int]:
+def _own_value_elements() -> frozenset[int]:
+    # Every such element of the catalogue (a few dozen ids), so that one reading asks once.
     return frozenset(
-        DataElement.objects.filter(
-            pk__in=list(element_ids), aggregation=DataElement.Aggregation.NONE
-        ).values_list("pk", flat=True)
+        DataElement.objects.filter(aggregation=DataElement.Aggregation.NONE).values_list(
+            "pk", flat=True
+        )
     )
 
 

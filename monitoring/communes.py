@@ -137,10 +137,11 @@ def commune_counts(
     """
     counts: dict[tuple[int, int], CommuneCount] = {}
     none = CommuneCount(met=0, counted=0, with_data=0)
-    ranks = dict(UnitLevel.objects.values_list("pk", "rank"))
+    levels = list(UnitLevel.objects.values_list("pk", "rank", "code"))
+    ranks = {pk: rank for pk, rank, _ in levels}
     # The level by id, not by a join on its code: the planner then knows how few provinces
     # there are and reads their values through the unit index, not every level value.
-    level_id = UnitLevel.objects.filter(code=level).values_list("pk", flat=True).first()
+    level_id = next((pk for pk, _, code in levels if code == level), None)
     for roots, group_years in year_groups(unit, years):
         if level_id is None or _all_below(roots, ranks[level_id], ranks):
             # Provinces under a commune: none, and no need to ask the database.

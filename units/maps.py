@@ -74,13 +74,14 @@ _cache: dict[str, tuple[tuple, Links]] = {}
 def _fingerprint() -> tuple:
     """What changes whenever a link is added, removed or changed: their number, the sums of
     both ends, and the newest history row (every write through the ORM or the loader adds one)."""
+    newest = UnitSuccession.history.order_by("-history_id").values("history_id")[:1]
     links = UnitSuccession.objects.aggregate(
         n=models.Count("pk"),
         before=models.Sum("predecessor_id"),
         after=models.Sum("successor_id"),
+        newest=models.Max(models.Subquery(newest)),
     )
-    newest = UnitSuccession.history.aggregate(newest=models.Max("history_id"))["newest"]
-    return (links["n"], links["before"], links["after"], newest)
+    return (links["n"], links["before"], links["after"], links["newest"])
 
 
 def _shared_links() -> Links:
