@@ -1,0 +1,179 @@
+"""The report pages for every role: who reads, who writes, who issues; 404 for everyone else."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from reports import pdf, services
+from reports.models import IssuedReport, ReportDraft
+
+from .conftest import YEAR, signed
+
+ROLES = ["district_admin", "viewer", "commune_reporter", "unit_reporter", "other_district",
+         "superuser", "no_unit"]  # fmt: skip
+# Who may read district A's pages, and who may read commune A1's.
+READ_DISTRICT = {"district_admin", "viewer", "superuser"}
+READ_A1 = READ_DISTRICT | {"commune_reporter"}
+# Who writes and issues: the office for the district's report, the commune's own reporter too
+# for the commune's short report.
+WRITE_DISTRICT = {"district_admin", "superuser"}
+WRITE_A1 = WRITE_DISTRICT | {"commune_reporter"}
+PLAN = "kh-a-2020"
+
+
+def draft_url(unit: str, name: str = "reports:draft") -> str:
+    return reverse(name, args=[PLAN, unit, YEAR])
+
+
+def _post(client, unit, **fields):
+    version = ReportDraft.objects.filter(unit__code=unit).values_list("version", flat=True)
+    data = {"version": (version.first() or 0), **fields}
+    return client.post(draft_url(unit), data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_index_answers_every_user(client_as, role):
+    assert client_as(role).get(reverse("reports:index")).status_code == 200
+
+
+def test_the_index_needs_a_login(client, world):
+    assert client.get(reverse("reports:index")).status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("unit,readers", [("D-A", READ_DISTRICT), ("C-A1", READ_A1)])
+def test_a_draft_page_and_its_preview_are_read_in_scope_only(client_as, role, unit, readers):
+    client = client_as(role)
+    page = client.get(draft_url(unit))
+    assert page.status_code == (200 if role in readers else 404)
+    preview = client.get(draft_url(unit, "reports:draft_docx"))
+    assert preview.status_code == (200 if role in readers else 404)
+    if role in readers:
+        assert preview.content[:2] == b"PK"
+        assert preview["Content-Type"].endswith("wordprocessingml.document")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("unit,writers", [("D-A", WRITE_DISTRICT), ("C-A1", WRITE_A1)])
+def test_a_draft_is_saved_by_its_writers_only(client_as, world, role, unit, writers):
+    response = _post(client_as(role), unit, narrative_direction="Đã ban hành kế hoạch.")
+    assert response.status_code == (302 if role in writers else 404)
+    saved = ReportDraft.objects.filter(unit__code=unit).first()
+    if role in writers:
+        assert saved.narrative["direction"] == "Đã ban hành kế hoạch."
+        assert saved.updated_by == getattr(world.users, role)
+    else:
+        assert saved is None
+
+
+def test_a_reader_sees_no_form(client_as):
+    page = client_as("viewer").get(draft_url("D-A")).content.decode()
+    assert 'name="narrative_direction"' not in page
+    assert "reports:issue" not in page and "/issue/" not in page
+
+
+def test_the_form_keeps_what_was_typed_after_a_conflict(client_as, world):
+    office = client_as("district_admin")
+    assert _post(office, "D-A", narrative_direction="Bản của tôi.").status_code == 302
+    services.save_draft(world.plan.plan, world.tree.district_a, YEAR,
+                        services.DraftChanges(narrative={"direction": "Bản của người khác."}),
+                        actor=world.users.superuser)  # fmt: skip
+    response = office.post(draft_url("D-A"), {"version": 1, "narrative_direction": "Bản mới."})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Bản mới." in page and "Bản của người khác." in page
+    assert ReportDraft.objects.get().narrative["direction"] == "Bản của người khác."
+    # Saving again, after reading the other text, is a deliberate choice: it goes through.
+    assert 'name="version" value="2"' in page
+    assert office.post(draft_url("D-A"), {"version": 2, "narrative_direction": "Bản mới."})\
+        .status_code == 302  # fmt: skip
+
+
+def test_an_emptied_section_asks_for_the_clear_box(client_as):
+    office = client_as("district_admin")
+    _post(office, "D-A", narrative_funding="Ngân sách 100 triệu.")
+    response = _post(office, "D-A", narrative_funding="", narrative_direction="Mới.")
+    assert response.status_code == 200
+    assert "clear" in response.content.decode() or "xóa" in response.content.decode()
+    assert ReportDraft.objects.get().narrative["funding"] == "Ngân sách 100 triệu."
+    assert _post(office, "D-A", narrative_funding="", clear_narrative_funding="on")\
+        .status_code == 302  # fmt: skip
+    assert ReportDraft.objects.get().narrative["funding"] == ""
+
+
+def test_typed_text_is_saved_in_nfc(client_as):
+    nfd = unicodedata.normalize("NFD", "Kết quả tốt.")
+    _post(client_as("district_admin"), "D-A", narrative_assessment=nfd)
+    assert ReportDraft.objects.get().narrative["assessment"] == "Kết quả tốt."
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_issues_the_district_report(client_as, world, office_draft, role):
+    client = client_as(role)
+    response = client.post(draft_url("D-A", "reports:issue"), {"version": office_draft.version})
+    if role in WRITE_DISTRICT:
+        report = IssuedReport.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reports:issued", args=[report.pk])
+    else:
+        assert response.status_code == 404
+        assert not IssuedReport.objects.exists()
+
+
+def test_issuing_is_a_post(client_as, office_draft):
+    assert client_as("district_admin").get(draft_url("D-A", "reports:issue")).status_code == 405
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_issued_report_is_read_and_downloaded_again_in_scope(client_as, world, office_draft,
+                                                                 role):  # fmt: skip
+    report = services.issue(world.plan.plan, world.tree.district_a, YEAR,
+                            actor=world.users.district_admin)  # fmt: skip
+    client = client_as(role)
+    page = client.get(reverse("reports:issued", args=[report.pk]))
+    first = client.get(reverse("reports:issued_docx", args=[report.pk]))
+    second = client.get(reverse("reports:issued_docx", args=[report.pk]))
+    if role not in READ_DISTRICT:
+        assert (page.status_code, first.status_code) == (404, 404)
+        return
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "01/BC-UBND" in text and report.sha256 in text
+    assert first.content == second.content == bytes(report.docx)
+    assert hashlib.sha256(first.content).hexdigest() == report.sha256
+
+
+def test_the_office_sees_who_has_sent_a_report(client_as, world, office_draft):
+    commune = world.tree.commune_a1
+    head = signed(signer_authority=["TM. ỦY BAN NHÂN DÂN"], signer_position="CHỦ TỊCH")
+    services.save_draft(world.plan.plan, commune, YEAR, head, actor=world.users.commune_reporter)
+    sent = services.issue(world.plan.plan, commune, YEAR, actor=world.users.commune_reporter)
+    rows = {s.unit.code: s for s in
+            client_as("district_admin").get(draft_url("D-A")).context["senders"]}  # fmt: skip
+    assert {"C-A1", "C-A2", "D-A-GD", "D-A-KH"} <= set(rows)
+    assert "D-B" not in rows and "C-B1" not in rows
+    assert rows["C-A1"].sent == sent and rows["C-A2"].sent is None
+    page = client_as("district_admin").get(draft_url("D-A")).content.decode()
+    assert sent.number_symbol in page
+
+
+@pytest.mark.parametrize("role", ["district_admin", "viewer"])
+def test_the_pdf_link_follows_libreoffice(client_as, role):
+    page = client_as(role).get(draft_url("D-A")).content.decode()
+    pdf_url = draft_url("D-A", "reports:draft_pdf")
+    if pdf.soffice_path() is None:
+        assert pdf_url not in page
+        assert client_as(role).get(pdf_url).status_code == 404
+    else:
+        assert pdf_url in page
+        response = client_as(role).get(pdf_url)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_plan_that_does_not_cover_the_year_is_a_404(client_as):
+    url = reverse("reports:draft", args=[PLAN, "D-A", 2019])
+    assert client_as("district_admin").get(url).status_code == 404
