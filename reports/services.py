@@ -179,21 +179,9 @@ def _merged(draft: ReportDraft, changes: DraftChanges) -> dict[str, object]:
 
 
 def _locked_draft(plan: Plan, unit: OrgUnit, year: int) -> ReportDraft:
-    """The draft row, locked for this transaction; created (version 0) on its first save.
-    Two first saves at once: the second meets the unique constraint, then the row."""
+    """The draft row, locked for this transaction, or a new unsaved one holding the defaults."""
     found = ReportDraft.objects.select_for_update().filter(plan=plan, unit=unit, year=year).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            ReportDraft.objects.create(plan=plan, unit=unit, year=year,
-                                       **defaults(plan, unit, year))  # fmt: skip
-    except IntegrityError:
-        pass
-    return ReportDraft.objects.select_for_update().get(plan=plan, unit=unit, year=year)
-
-
-STALE = "stale"
+    return found if found is not None else draft_for(plan, unit, year)
 
 
 def _stale() -> ReportRefused:
@@ -226,7 +214,15 @@ def save_draft(
     draft.updated_by = actor
     draft._history_user = actor
     draft._change_reason = _("Version %(version)s") % {"version": draft.version}
-    draft.save()
+    if draft.pk is not None:
+        draft.save()
+        return draft
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError:
+        # Another first save made the row meanwhile: this one started from no version.
+        raise _stale() from None
     return draft
 
 
