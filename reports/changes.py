@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Keys of a figure row that name it rather than measure it.
-LABEL_KEYS = ("label", "text", "name", "title", "unit", "target")
+LABEL_KEYS = ("label", "text", "name", "title", "clause")
 
 
 @dataclass(frozen=True)

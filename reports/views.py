@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.text import fold
@@ -191,6 +192,64 @@ def issue(request: HttpRequest, plan: str, unit: str, year: int) -> HttpResponse
     return redirect("reports:issued", report.pk)
 
 
+PART_LABELS = {
+    "targets": gettext_lazy("Targets"),
+    "pcgd": gettext_lazy("PCGD-XMC"),
+    "completeness": gettext_lazy("Reporting"),
+    "tasks": gettext_lazy("Tasks"),
+}
+FIELD_LABELS = {
+    "shown": gettext_lazy("figure"),
+    "status_text": gettext_lazy("status"),
+    "status": gettext_lazy("status"),
+    "coverage": gettext_lazy("units reporting"),
+    "level": gettext_lazy("level"),
+    "state": gettext_lazy("progress"),
+    "reports": gettext_lazy("task reports"),
+    "version": gettext_lazy("version"),
+    "met": gettext_lazy("units meeting it"),
+    "of": gettext_lazy("units counted"),
+    "share": gettext_lazy("share"),
+    "value": gettext_lazy("value"),
+    "num": gettext_lazy("numerator"),
+    "den": gettext_lazy("denominator"),
+    "milestone_year": gettext_lazy("milestone year"),
+    "": gettext_lazy("row"),
+}
+# Raw values that a shown text repeats: listed only when the shown text did not change.
+REPEATED_BY = {"value": "shown", "num": "shown", "den": "shown", "status": "status_text"}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and all(isinstance(v, int) for v in value):
+            return f"{value[0]}/{value[1]}"
+        return "; ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def change_rows(found: list[changes.FigureChange]) -> list[dict]:
+    """The figure changes as the issued page lists them, in words."""
+    by_row: dict[tuple[str, str], set[str]] = {}
+    for c in found:
+        by_row.setdefault((c.part, c.row), set()).add(c.field)
+    rows = []
+    for c in found:
+        if REPEATED_BY.get(c.field) in by_row[(c.part, c.row)]:
+            continue
+        label = c.label if c.label == c.row else f"{c.label} ({c.row})"
+        rows.append({"part": PART_LABELS.get(c.part, c.part), "row": label,
+                     "field": FIELD_LABELS.get(c.field, c.field),
+                     "old": _shown(c.old), "new": _shown(c.new)})  # fmt: skip
+    return rows
+
+
 def _issued_or_404(user, pk: int) -> IssuedReport:
     report = IssuedReport.objects.select_related("plan", "unit", "issued_by").filter(pk=pk).first()
     if report is None or not can(user, "view", report.unit):
@@ -205,6 +264,7 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = changes.compare(report.snapshot, fresh)
     context = {
         "report": report, "unit": report.unit, "comparison": comparison,
+        "figure_changes": change_rows(comparison.figures),
         "has_pdf": pdf.soffice_path() is not None, "crumbs": crumbs(request.user, report.unit),
         "snapshot": report.snapshot, "size": len(report.docx),
     }  # fmt: skip

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from indicators.models import DataValue
+from indicators.services import record_value
 from reports import pdf, services
 from reports.models import IssuedReport, ReportDraft
 
@@ -177,3 +180,22 @@ def test_the_pdf_link_follows_libreoffice(client_as, role):
 def test_a_plan_that_does_not_cover_the_year_is_a_404(client_as):
     url = reverse("reports:draft", args=[PLAN, "D-A", 2019])
     assert client_as("district_admin").get(url).status_code == 404
+
+
+def test_the_issued_page_lists_a_later_correction_in_vietnamese(client_as, world, office_draft):
+    report = services.issue(world.plan.plan, world.tree.district_a, YEAR,
+                            actor=world.users.district_admin)  # fmt: skip
+    url = reverse("reports:issued", args=[report.pk])
+    before = client_as("viewer").get(url)
+    assert before.context["comparison"].unchanged
+    assert "Không có: số liệu trong báo cáo vẫn đúng" in before.content.decode()
+    record_value(unit=world.tree.commune_a2, period=world.ind.periods[YEAR],
+                 element=world.ind.level, value=Decimal(2),
+                 source=DataValue.Source.ENTERED)  # fmt: skip
+    after = client_as("viewer").get(url)
+    rows = after.context["figure_changes"]
+    assert rows and all(r["old"] != r["new"] for r in rows)
+    page = after.content.decode()
+    assert "Số liệu đã thay đổi gì từ khi ban hành" in page
+    assert "Trong báo cáo" in page and "Hiện nay" in page
+    assert "1 thay đổi" in page
