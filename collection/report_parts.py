@@ -129,7 +129,7 @@ def tasks_part(plan: Plan, unit: OrgUnit, year: int, *, map=None) -> Part:
         }
     part.blocks.insert(0, Paragraph(summary))
     part.summary.append(summary)
-    columns = (_("No."), _("Body"), _("Duty"), _("Progress"), _("What was done"))
+    columns = (_("Item no."), _("Body"), _("Duty"), _("Progress"), _("What was done"))
     table = Table(columns, tuple(annex_rows), widths=(4, 16, 40, 10, 40))
     part.annexes.append(Annex(_("Tasks by responsible body, %(year)s") % {"year": year}, (table,)))
     return part

@@ -160,7 +160,7 @@ def _annex_table(rows: list[Evaluated], year: int) -> Table:
             f"{coverage.reported}/{coverage.expected}" if coverage and coverage.expected else DASH,
         ))  # fmt: skip
     columns = (
-        _("No."),
+        _("Item no."),
         _("Clause"),
         _("Target"),
         _("Goal (milestone)"),
@@ -178,7 +178,7 @@ def _by_unit_table(targets: list[Target], per_target: dict[int, list[Evaluated]]
         for row in per_target.get(target.pk, []):
             body.append((str(len(body) + 1), target.clause, row.unit.name, shown(row),
                          status_text(row)))  # fmt: skip
-    columns = (_("No."), _("Clause"), _("Unit"), _("Result"), _("Status"))
+    columns = (_("Item no."), _("Clause"), _("Unit"), _("Result"), _("Status"))
     return Table(columns, tuple(body), widths=(5, 12, 30, 18, 30))
 
 

@@ -28,6 +28,7 @@ from .letterhead import (
     COPIES_LABEL,
     MOTTO,
     NATIONAL_NAME,
+    PEOPLES_COMMITTEE,
     TO_LABEL,
     Letterhead,
 )
@@ -340,17 +341,15 @@ class _Renderer:
         top_left, top_right = _cells(table.rows[0])
         bottom_left, bottom_right = _cells(table.rows[1])
         # Box 2: the parent body (upright) over the issuing body (bold), a rule of 1/3–1/2.
-        first = True
-        for text, size, bold in ((head.parent_name, lay.parent, False),
-                                 (head.issuer_name, lay.issuer, True)):  # fmt: skip
-            if not text:
-                continue
-            paragraph = self._first(top_left) if first else top_left.add_paragraph()
+        lines = [(head.parent_name.upper(), lay.parent, False)] if head.parent_name else []
+        issuer = _issuer_lines(head.issuer_name)
+        lines += [(line, lay.issuer, True) for line in issuer]
+        for index, (text, size, bold) in enumerate(lines):
+            paragraph = self._first(top_left) if index == 0 else top_left.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = paragraph.add_run(text.upper())
+            run = paragraph.add_run(text)
             run.font.size, run.bold = Pt(size), bold
-            first = False
-        issuer_len = _text_width(head.issuer_name.upper(), lay.issuer)
+        issuer_len = max(_text_width(line, lay.issuer) for line in issuer)
         self._rule(top_left, min(issuer_len, Mm(left).pt) * 0.4, Mm(left).pt)
         # Box 1: Quốc hiệu (bold), Tiêu ngữ (bold), a rule as long as the Tiêu ngữ.
         paragraph = self._first(top_right)
@@ -517,6 +516,16 @@ class _Renderer:
             self._para(self.word, note, lay.annex_reference, italic=True)
         self._rule(self.word, Mm(width).pt * 0.15, Mm(width).pt)
         self._blocks(self.word, annex.blocks, width)
+
+
+def _issuer_lines(name: str) -> list[str]:
+    """The issuing body in capitals; a people's committee on two lines, as the models set it
+    ("ỦY BAN NHÂN DÂN" over "HUYỆN CÁT HẢI")."""
+    upper = name.upper()
+    committee = PEOPLES_COMMITTEE.upper()
+    if upper.startswith(committee + " "):
+        return [committee, upper[len(committee) + 1 :]]
+    return [upper]
 
 
 def _is_figure(value: str) -> bool:

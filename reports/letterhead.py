@@ -113,7 +113,7 @@ def administrative_of(unit: OrgUnit) -> OrgUnit | None:
     """The unit itself if administrative, else the nearest administrative unit above it."""
     node = unit
     while node is not None and node.kind != OrgUnit.Kind.ADMINISTRATIVE:
-        node = node.get_parent()
+        node = OrgUnit.objects.get_parent(node)
     return node
 
 
@@ -132,7 +132,7 @@ def _recipient(unit: OrgUnit) -> str:
     """Whom a yearly report goes up to: a body and a commune under a district report to the
     district's committee; a district or a commune under the province to the province's Sở
     GD&ĐT; a province to the Ministry."""
-    parent = unit.get_parent()
+    parent = OrgUnit.objects.get_parent(unit)
     level = unit.level.code if unit.level_id else ""
     if level == "province" or parent is None:
         return MINISTRY

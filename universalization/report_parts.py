@@ -60,7 +60,7 @@ def standard_sentence(code: str, rules: RuleSet, rows: list[CommuneRow]) -> str:
 
 def _levels_table(rules: RuleSet, rows: list[CommuneRow], before: dict, year: int) -> Table:
     """Biểu 4: per commune, each standard's level last year and this year."""
-    columns = [_("No."), _("Commune")]
+    columns = [_("Item no."), _("Commune")]
     for standard in rules.standards.values():
         columns += [f"{standard.name} ({year - 1})", f"{standard.name} ({year})"]
     body = []
@@ -85,7 +85,7 @@ def _rates_table(rules: RuleSet, evaluation, rows: list[CommuneRow]) -> Table:
         if first.conditions:
             name = first.conditions[0].rate
             main.append((code, standard.rates[name], name))
-    columns = (_("No."), _("Commune"), *(rules.rates[rate].name for _c, rate, _n in main))
+    columns = (_("Item no."), _("Commune"), *(rules.rates[rate].name for _c, rate, _n in main))
     body = []
     for index, row in enumerate(rows, start=1):
         cells = [str(index), row.unit.name]
