@@ -1,0 +1,47 @@
+"""The report's parts from collection: duties by body with their reports, and approved forms."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from collection import tasks
+from collection.report_parts import completeness_part, rounds_for, tasks_part
+from core.documents import Heading, Paragraph
+
+
+def test_each_body_heads_its_duties_with_its_state_and_text(world, collection):
+    duty = world.plan.duties.edu_leads
+    tasks.report_progress(collection.round, duty, world.tree.education, progress="in_progress",
+                          text="Đang mở lớp.", actor=world.users.superuser)  # fmt: skip
+    with translation.override("vi"):
+        part = tasks_part(world.plan.plan, world.tree.district_a, 2020)
+    headings = [b.text for b in part.blocks if isinstance(b, Heading)]
+    assert headings[0] == world.tree.education.display_name
+    lines = [b.text for b in part.blocks if isinstance(b, Paragraph)]
+    assert lines[0].startswith("1/4 nhiệm vụ đã có báo cáo tiến độ năm 2020")
+    assert f"- {duty.text} — đang triển khai: Đang mở lớp." in lines
+    (annex,) = part.annexes
+    assert len(annex.blocks[0].rows) == 4
+    assert part.provenance["rounds"] == [["bc-2020", "open"]]
+
+
+def test_a_body_sees_only_its_own_duties(world, collection):
+    with translation.override("vi"):
+        part = tasks_part(world.plan.plan, world.tree.association, 2020)
+    (annex,) = part.annexes
+    assert {row[2] for row in annex.blocks[0].rows} == {world.plan.duties.assoc_leads.text}
+
+
+def test_without_a_round_the_report_says_none_was_opened(world):
+    assert rounds_for(world.plan.plan, world.tree.district_a, 2020) == []
+    with translation.override("vi"):
+        part = tasks_part(world.plan.plan, world.tree.district_a, 2020)
+    assert "Chưa mở đợt báo cáo nào theo Kế hoạch này cho năm 2020." in part.blocks[0].text
+
+
+def test_completeness_counts_the_forms_approved_and_names_the_units_behind(world, collection):
+    with translation.override("vi"):
+        part = completeness_part(world.plan.plan, world.tree.district_a, 2020)
+    (paragraph,) = part.blocks
+    assert paragraph.text.startswith("Tình hình báo cáo: 0/2 biểu mẫu")
+    assert "Chưa được duyệt: Thị trấn A2, Xã A1." in paragraph.text
