@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +31,14 @@ from .forms import LABELS, DraftForm, narrative_name
 from .models import IssuedReport, ReportDraft
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+YEARS = (1900, 2200)  # beyond them a year is no report's (and no date Python can hold)
 
 
 def _subject(plan: Plan, unit: OrgUnit, year: int, user) -> tuple[Plan, OrgUnit]:
     """The plan and unit of a report page the user may see, or 404: the plan applies to the
     unit (its own or one above it) and covers the year."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Http404
     unit = get_unit_or_404(user, unit, "view", on=year_end(year))
     found = plans_visible_to(user).filter(code=plan).first()
     if found is None or not (found.start_year <= year <= found.end_year):
@@ -59,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Open a report (plan, unit, year), the drafts and the register of issued reports."""
     user = request.user
     asked = request.GET
-    if asked.get("plan") and asked.get("unit") and asked.get("year", "").isdigit():
+    if asked.get("plan") and asked.get("unit") and asked.get("year", "").strip().isdigit():
         year = int(asked["year"])
         plan, unit = _subject(asked["plan"], asked["unit"], year, user)
         return redirect("reports:draft", plan.code, unit.ref, year)
@@ -166,12 +170,22 @@ def draft_docx(request: HttpRequest, plan: str, unit: str, year: int) -> HttpRes
     return _attachment(data, DOCX_TYPE, f"{name}.docx")
 
 
+def _pdf_or_back(request, docx: bytes, filename: str, back: str) -> HttpResponse:
+    """The PDF of the .docx; if LibreOffice fails, back to the page with its message."""
+    try:
+        data = pdf.to_pdf(docx)
+    except pdf.PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return _attachment(data, "application/pdf", filename)
+
+
 @login_required
 def draft_pdf(request: HttpRequest, plan: str, unit: str, year: int) -> HttpResponse:
     if pdf.soffice_path() is None:
         raise Http404
     data, name = _composed_draft(request, plan, unit, year)
-    return _attachment(pdf.to_pdf(data), "application/pdf", f"{name}.pdf")
+    return _pdf_or_back(request, data, f"{name}.pdf", request.path.rsplit("/", 1)[0] + "/")
 
 
 @login_required
@@ -287,5 +301,5 @@ def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if pdf.soffice_path() is None:
         raise Http404
     report = _issued_or_404(request.user, pk)
-    return _attachment(pdf.to_pdf(bytes(report.docx)), "application/pdf",
-                       _issued_name(report, ".pdf"))  # fmt: skip
+    back = reverse("reports:issued", args=[report.pk])
+    return _pdf_or_back(request, bytes(report.docx), _issued_name(report, ".pdf"), back)

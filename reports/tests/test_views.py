@@ -199,3 +199,17 @@ def test_the_issued_page_lists_a_later_correction_in_vietnamese(client_as, world
     assert "Số liệu đã thay đổi gì từ khi ban hành" in page
     assert "Trong báo cáo" in page and "Hiện nay" in page
     assert "1 thay đổi" in page
+
+
+def test_a_year_beyond_any_date_is_a_404_not_an_error(client_as):
+    office = client_as("district_admin")
+    assert office.get(reverse("reports:draft", args=[PLAN, "D-A", 99999])).status_code == 404
+    assert office.get(reverse("reports:index"), {"plan": PLAN, "unit": "D-A",
+                                                 "year": "99999"}).status_code == 404  # fmt: skip
+
+
+def test_the_index_opens_the_report_asked(client_as):
+    response = client_as("commune_reporter").get(
+        reverse("reports:index"), {"plan": PLAN, "unit": "C-A1", "year": "2020"}
+    )
+    assert response.status_code == 302 and response["Location"] == draft_url("C-A1")
