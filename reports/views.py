@@ -22,9 +22,10 @@ from plans.queries import plans_for_unit, plans_visible_to
 from reports import pdf
 from reports.docx import render as render_docx
 from reports.yearly import NARRATIVE_SECTIONS, compose
-from units.access import can, crumbs, get_unit_or_404, home_unit
+from units.access import can, crumbs, get_unit_or_404, home_unit, scope_roots
 from units.codes import year_end
 from units.models import OrgUnit
+from units.tree import subtree_q
 
 from . import changes, queries, services
 from .forms import LABELS, DraftForm, narrative_name
@@ -58,6 +59,20 @@ def _filename(plan: Plan, unit: OrgUnit, year: int, suffix: str) -> str:
     return f"bao-cao-{plan.code}-{unit.code}-{year}{suffix}"
 
 
+def _offered_units(user, plans: list[Plan], limit: int = 300) -> list[OrgUnit]:
+    """The units the form offers: the user's own, the plans' owners the user may see, and
+    the units directly under them, past ones too (a 2020 report is on the communes of 2020)."""
+    roots = scope_roots(user) or []
+    owners = [p.owner for p in plans if can(user, "view", p.owner)]
+    tops = {u.pk: u for u in [*roots, *owners]}
+    below = OrgUnit.objects.none()
+    for top in list(tops.values())[:20]:
+        below |= OrgUnit.objects.filter(subtree_q(top.path), depth=top.depth + 1)
+    children = below.order_by("path")[:limit]
+    found = {**tops, **{u.pk: u for u in children}}
+    return sorted(found.values(), key=lambda u: u.path)[:limit]
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Open a report (plan, unit, year), the drafts and the register of issued reports."""
@@ -67,18 +82,15 @@ def index(request: HttpRequest) -> HttpResponse:
         year = int(asked["year"])
         plan, unit = _subject(asked["plan"], asked["unit"], year, user)
         return redirect("reports:draft", plan.code, unit.ref, year)
-    home = home_unit(user)
-    units = []
-    if home is not None:
-        units = [home, *OrgUnit.objects.get_children(home).filter(valid_to__isnull=True)[:200]]
+    plans = list(plans_visible_to(user).order_by("-start_year", "code")[:100])
     year = request.GET.get("year", "")
     issued = queries.visible_issued(user)
     if year.isdigit():
         issued = issued.filter(year=int(year))
     context = {
-        "plans": plans_visible_to(user).order_by("-start_year", "code")[:100],
-        "units": units,
-        "home": home,
+        "plans": plans,
+        "units": _offered_units(user, plans),
+        "home": home_unit(user),
         "this_year": timezone.localdate().year,
         "drafts": queries.visible_drafts(user).order_by("-updated_at")[:50],
         "issued": issued.order_by("-issued_at", "-pk")[:200],
