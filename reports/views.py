@@ -6,6 +6,8 @@ is a 404, and so is a write the user's role may not make there.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +23,7 @@ from plans.models import Plan
 from plans.queries import plans_for_unit, plans_visible_to
 from reports import pdf
 from reports.docx import render as render_docx
-from reports.yearly import NARRATIVE_SECTIONS, compose
+from reports.yearly import NARRATIVE_SECTIONS, NotReporting, compose
 from units.access import can, crumbs, get_unit_or_404, home_unit, scope_roots
 from units.codes import year_end
 from units.models import OrgUnit
@@ -286,15 +288,27 @@ def _issued_or_404(user, pk: int) -> IssuedReport:
 @login_required
 def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
     report = _issued_or_404(request.user, pk)
-    fresh = compose(report.plan, report.unit, report.year).snapshot
-    comparison = changes.compare(report.snapshot, fresh)
+    try:
+        fresh = compose(report.plan, report.unit, report.year).snapshot
+    except NotReporting:  # the plan no longer applies to the unit (its tree changed since)
+        comparison = None
+    else:
+        comparison = changes.compare(report.snapshot, fresh)
     context = {
         "report": report, "unit": report.unit, "comparison": comparison,
-        "figure_changes": change_rows(comparison.figures),
+        "figure_changes": change_rows(comparison.figures) if comparison else [],
         "has_pdf": pdf.soffice_path() is not None, "crumbs": crumbs(request.user, report.unit),
-        "snapshot": report.snapshot, "size": len(report.docx),
+        "approved_through": _day(report.snapshot.get("approved_through")),
+        "size": len(report.docx),
     }  # fmt: skip
     return render(request, "reports/issued.html", context)
+
+
+def _day(text) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _issued_name(report: IssuedReport, suffix: str) -> str:
