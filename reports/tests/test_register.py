@@ -13,6 +13,7 @@ from reports import services
 from reports.models import IssuedReport, RegisterCounter
 
 from .conftest import YEAR, signed
+from .test_issue import _text
 
 
 def _at(day: datetime.date):
@@ -67,6 +68,10 @@ def test_a_changed_symbol_starts_its_own_series(world, office_draft):
         committee = _issue(world)
     assert (ubnd.number_symbol, committee.number_symbol) == ("01/BC-UBND", "01/BC-BCĐ")
     assert IssuedReport.objects.count() == 2
+    # The advisory form of the signature block: its title over the host position (§4).
+    text = _text(bytes(committee.docx))
+    assert "01/BC-BCĐ" in text and "TRƯỞNG BAN" in text
+    assert text.index("TRƯỞNG BAN") < text.index("PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN")
 
 
 @pytest.mark.parametrize("symbol", ["bc ubnd", "BC UBND", "UBND", "KH-UBND"])

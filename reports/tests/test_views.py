@@ -160,6 +160,13 @@ def test_the_office_sees_who_has_sent_a_report(client_as, world, office_draft):
     assert {"C-A1", "C-A2", "D-A-GD", "D-A-KH"} <= set(rows)
     assert "D-B" not in rows and "C-B1" not in rows
     assert rows["C-A1"].sent == sent and rows["C-A2"].sent is None
+    services.save_draft(world.plan.plan, world.tree.education, YEAR,
+                        services.DraftChanges(narrative={"tasks": "Đã triển khai."}),
+                        actor=world.users.unit_reporter)  # fmt: skip
+    rows = {s.unit.code: s for s in
+            client_as("viewer").get(draft_url("D-A")).context["senders"]}  # fmt: skip
+    assert rows["D-A-GD"].draft is not None and rows["D-A-GD"].sent is None
+    assert rows["D-A-KH"].draft is None
     page = client_as("district_admin").get(draft_url("D-A")).content.decode()
     assert sent.number_symbol in page
 
