@@ -127,10 +127,11 @@ def tasks_part(plan: Plan, unit: OrgUnit, year: int, *, map=None) -> Part:
         summary += " " + _("No reporting round on this plan was opened for %(year)s.") % {
             "year": year
         }
-    part.blocks.insert(0, Paragraph(summary))
+    # The count opens the narrative draft of the section (reports.yearly), not the blocks:
+    # the office may reword it there without the report saying it twice.
     part.summary.append(summary)
     columns = (_("Item no."), _("Body"), _("Duty"), _("Progress"), _("What was done"))
-    table = Table(columns, tuple(annex_rows), widths=(4, 16, 40, 10, 40))
+    table = Table(columns, tuple(annex_rows), widths=(5, 16, 40, 10, 40))
     part.annexes.append(Annex(_("Tasks by responsible body, %(year)s") % {"year": year}, (table,)))
     return part
 

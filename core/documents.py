@@ -80,7 +80,7 @@ class Document:
     reports.letterhead.Letterhead), its type ("BÁO CÁO") and trích yếu, body and annexes.
 
     `demo` marks a document whose figures are illustrative; `notes` are lines printed in
-    italics under the trích yếu (where the figures come from).
+    italics under the trích yếu and under each annex's reference line ("Số liệu minh họa").
     """
 
     letterhead: Any
@@ -91,14 +91,9 @@ class Document:
     notes: list[str] = field(default_factory=list)
     demo: bool = False
 
-    def text(self) -> str:
-        """Every heading, paragraph and cell of body and annexes, one per line (for search
-        and tests; the letterhead is the renderer's)."""
-        return "\n".join(texts(self.body, *(a.blocks for a in self.annexes)))
-
 
 def annex_number(index: int) -> str:
-    """The annex's label by its place (0 -> "Phụ lục I")."""
+    """The annex's numeral by its place (0 -> "I", for "Phụ lục I")."""
     return roman(index + 1)
 
 
@@ -118,17 +113,6 @@ def heading_labels(blocks: Iterable[Block]) -> Iterator[tuple[Heading, str]]:
             roman(n) + "." if level == 1 else f"{n}." if level == 2 else LETTERS[(n - 1) % 23] + ")"
         )
         yield block, label
-
-
-def texts(*groups: Iterable[Block]) -> Iterator[str]:
-    for blocks in groups:
-        for block in blocks:
-            if isinstance(block, Table):
-                yield " | ".join(block.columns)
-                for row in (*block.rows, *([block.total] if block.total else [])):
-                    yield " | ".join(row)
-            else:
-                yield block.text
 
 
 @dataclass

@@ -169,7 +169,7 @@ def _annex_table(rows: list[Evaluated], year: int) -> Table:
         _("Status"),
         _("Units reported"),
     )
-    return Table(columns, tuple(body), widths=(4, 8, 36, 14, 12, 10, 10, 8))
+    return Table(columns, tuple(body), widths=(5, 12, 32, 14, 11, 10, 10, 8))
 
 
 def _by_unit_table(targets: list[Target], per_target: dict[int, list[Evaluated]]) -> Table:

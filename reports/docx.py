@@ -202,11 +202,11 @@ def _cells(row) -> list[_Cell]:
     return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
 
 
-def _repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
+def _row_flag(row, name: str) -> None:
+    """A row property that is on or off: w:tblHeader (repeat on each page), w:cantSplit."""
+    flag = OxmlElement(f"w:{name}")
     flag.set(qn("w:val"), "true")
-    trpr.append(flag)
+    row._tr.get_or_add_trPr().append(flag)
 
 
 class _Renderer:
@@ -448,10 +448,11 @@ class _Renderer:
         spacer = self.word.add_paragraph()
         spacer.paragraph_format.space_after = Pt(0)
         table = self._grid_table(len(rows), widths, borders=True)
-        _repeat_header(table.rows[0])
+        _row_flag(table.rows[0], "tblHeader")
         for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
             header = r == 0
             total = block.total is not None and r == len(rows) - 1
+            _row_flag(row, "cantSplit")  # a row is read whole, never half on the next page
             for cell, value in zip(_cells(row), values, strict=True):
                 paragraph = cell.paragraphs[0]
                 paragraph.alignment = (

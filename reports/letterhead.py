@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -183,6 +184,37 @@ def default_letterhead(unit: OrgUnit, year: int) -> Letterhead:
         recipients=(_recipient(unit),),
         filing="Lưu: VT.",
     )
+
+
+def is_steering(plan) -> bool:
+    """The plan was issued by a steering committee in its own series ("08/KH-BCĐ")."""
+    return "BCĐ" in plan.number.split("/", 1)[-1].split("-")
+
+
+def steering_signer(plan) -> Signer:
+    """The advisory form the plan was signed in: its title in the committee over the
+    signer's position in the host committee ("Trưởng ban; Phó Chủ tịch Ủy ban nhân dân");
+    the name is left for the office (the signer of the plan may have changed)."""
+    parts = [p.strip() for p in (plan.signer_title or "").split(";") if p.strip()]
+    position = parts[0] if parts else "Trưởng ban"
+    host = parts[1] if len(parts) > 1 else ""
+    return Signer("", position.upper(), (), host_position=host.upper())
+
+
+def letterhead_for(plan, unit: OrgUnit, year: int) -> Letterhead:
+    """The letterhead a yearly report on `plan` starts from: a steering committee reporting
+    on its own plan (the plan's owner, a plan numbered KH-BCĐ) in its own series (BC-BCĐ)
+    under its host, signed in the advisory form; otherwise the unit's own, signed by its head."""
+    base = default_letterhead(unit, year)
+    if is_steering(plan) and plan.owner_id == unit.pk and not is_body(unit):
+        return dataclasses.replace(
+            base,
+            parent_name=f"UBND {unit.name}",
+            issuer_name=plan.issuer,
+            symbol="BC-BCĐ",
+            signer=steering_signer(plan),
+        )
+    return dataclasses.replace(base, signer=default_signer(unit))
 
 
 # The type of the plan reported on, as the trích yếu names it ("Kết quả thực hiện Kế hoạch

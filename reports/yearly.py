@@ -3,7 +3,6 @@ document with the snapshot of the data behind it (reference: report-layout-nd30.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from .letterhead import (
     REPORT,
     Letterhead,
     default_letterhead,
-    default_signer,
     is_body,
+    letterhead_for,
 )
 
 # The report is an official Vietnamese text sent to a Vietnamese authority: it is written
@@ -164,7 +163,8 @@ def _draft(plan: Plan, unit: OrgUnit, year: int, parts: Mapping[str, Part]) -> d
         "direction": "\n".join(direction),
         "tasks": "\n".join(summary("tasks")),
         "funding": "\n".join(funding),
-        "assessment": "\n".join(summary("targets", "pcgd", "completeness")),
+        # A body's short report has no figures: its assessment starts from its duties.
+        "assessment": "\n".join(summary("targets", "pcgd", "completeness") or summary("tasks")),
         "next_year": "\n".join(next_year),
         "recommendations": "\n".join(recommendations),
     }
@@ -203,9 +203,7 @@ def _compose(plan, unit, year, narrative, letterhead, map: Map) -> Composed:
     parts = _parts(plan, unit, year, map)
     texts = _draft(plan, unit, year, parts) | dict(narrative or {})
     if letterhead is None:
-        letterhead = dataclasses.replace(
-            default_letterhead(unit, year), signer=default_signer(unit)
-        )
+        letterhead = letterhead_for(plan, unit, year)
     values = _values(parts, "values")
     approved = max((v[2] for v in values), default=None)
     approved_day = datetime.datetime.fromisoformat(approved).date() if approved else None

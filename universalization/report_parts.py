@@ -73,7 +73,7 @@ def _levels_table(rules: RuleSet, rows: list[CommuneRow], before: dict, year: in
                 level_text(cell.level, cell.status),
             ]
         body.append(tuple(cells))
-    widths = (4, 16, *([10] * (len(columns) - 2)))
+    widths = (5, 16, *([10] * (len(columns) - 2)))
     return Table(tuple(columns), tuple(body), widths=widths)
 
 
@@ -93,12 +93,13 @@ def _rates_table(rules: RuleSet, evaluation, rows: list[CommuneRow]) -> Table:
         for code, rate, _name in main:
             count = results[code].rates.get(rate)
             cells.append(
-                f"{vn_number(count.num * 100 / count.den, 1)}% ({count.num}/{count.den})"
+                f"{vn_number(count.num * 100 / count.den, 1)}% "
+                f"({vn_number(count.num)}/{vn_number(count.den)})"
                 if count and count.den
                 else DASH
             )
         body.append(tuple(cells))
-    return Table(columns, tuple(body), widths=(4, 16, *([14] * len(main))))
+    return Table(columns, tuple(body), widths=(5, 16, *([14] * len(main))))
 
 
 def standards_part(plan, unit: OrgUnit, year: int, *, map=None) -> Part:

@@ -18,7 +18,10 @@ def test_each_body_heads_its_duties_with_its_state_and_text(world, collection):
     headings = [b.text for b in part.blocks if isinstance(b, Heading)]
     assert headings[0] == world.tree.education.display_name
     lines = [b.text for b in part.blocks if isinstance(b, Paragraph)]
-    assert lines[0].startswith("1/4 nhiệm vụ đã có báo cáo tiến độ năm 2020")
+    assert part.summary == [
+        "1/4 nhiệm vụ đã có báo cáo tiến độ năm 2020 "
+        "(đã hoàn thành 0, đang triển khai 1, chưa triển khai 0)."
+    ]
     assert f"- {duty.text} — đang triển khai: Đang mở lớp." in lines
     (annex,) = part.annexes
     assert len(annex.blocks[0].rows) == 4
@@ -36,7 +39,7 @@ def test_without_a_round_the_report_says_none_was_opened(world):
     assert rounds_for(world.plan.plan, world.tree.district_a, 2020) == []
     with translation.override("vi"):
         part = tasks_part(world.plan.plan, world.tree.district_a, 2020)
-    assert "Chưa mở đợt báo cáo nào theo Kế hoạch này cho năm 2020." in part.blocks[0].text
+    assert "Chưa mở đợt báo cáo nào theo Kế hoạch này cho năm 2020." in part.summary[0]
 
 
 def test_completeness_counts_the_forms_approved_and_names_the_units_behind(world, collection):

@@ -14,7 +14,7 @@ def test_it_writes_the_report_of_a_plan_for_a_unit(world, tmp_path):
     lines = [p.text for p in word.paragraphs]
     assert "BÁO CÁO" in lines and "Kết quả thực hiện Kế hoạch số 08/KH-BCĐ năm 2020" in lines
     assert [c.paragraphs[0].text for c in word.tables[0].rows[0].cells] == [
-        "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "UBND HUYỆN A", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     ]  # fmt: skip
     assert len(word.sections) > 1  # annexes
 

@@ -264,6 +264,7 @@ def test_tables_repeat_their_header_row_and_keep_every_cell():
     grid = next(t for t in word.tables if t.rows[0].cells[0].text == "STT")
     assert [c.text for c in grid.rows[1].cells] == ["1", "Tỷ lệ biết chữ", "99,5%"]
     assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in grid.rows)
 
 
 def test_demo_figures_are_marked_under_the_trich_yeu_and_on_every_annex():

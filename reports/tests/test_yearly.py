@@ -16,7 +16,7 @@ from collection import tasks
 from collection.testing import build_collection
 from indicators.models import DataValue
 from monitoring.queries import evaluate_plan, status_text
-from plans.models import Target
+from plans.models import Plan, Target
 from reports.docx import render
 from reports.yearly import NARRATIVE_SECTIONS, NotReporting, compose, draft_narrative
 
@@ -135,7 +135,26 @@ def test_the_bodies_task_reports_appear_in_their_own_words(world):
     annex = "| Phòng GD&ĐT | Chủ trì, phối hợp với Hội Khuyến học triển khai | đã hoàn thành |"
     assert annex in text
     assert "chưa báo cáo" in text  # the other duties say they have no report
+    assert text.count("1/4 nhiệm vụ đã có báo cáo tiến độ năm 2020") == 1
     assert composed.snapshot["rounds"] == [["bc-2020", "open"]]
+
+
+def test_a_steering_committee_reports_on_its_own_plan_in_the_advisory_form(world):
+    # 08/KH-BCĐ of district A, issued by its steering committee and signed as plan 08 was.
+    Plan.objects.filter(pk=world.plan.plan.pk).update(
+        signer_title="Trưởng ban; Phó Chủ tịch Ủy ban nhân dân"
+    )
+    plan = Plan.objects.get(pk=world.plan.plan.pk)
+    head = compose(plan, world.tree.district_a, 2020).document.letterhead
+    assert (head.parent_name, head.issuer_name, head.symbol) == (
+        "UBND Huyện A", "Ban Chỉ đạo huyện A", "BC-BCĐ",
+    )  # fmt: skip
+    assert head.signer.lines() == ("TRƯỞNG BAN", "PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN")
+    # A commune reporting on the district's plan signs as its own committee.
+    commune = compose(plan, world.tree.commune_a1, 2020).document.letterhead
+    assert commune.issuer_name == "Ủy ban nhân dân xã A1" and commune.symbol == "BC-UBND"
+    assert commune.signer.lines() == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    assert commune.recipients == ("Ủy ban nhân dân huyện A",)
 
 
 def test_a_body_gets_a_short_report_of_its_own_duties(world):
