@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.text import nfc
 from plans.models import Plan
 from reports.docx import render
-from reports.letterhead import Letterhead, Signer, default_letterhead, default_signer
+from reports.letterhead import Letterhead, Signer, letterhead_for
 from reports.yearly import NARRATIVE_SECTIONS, compose, draft_narrative
 from units.access import can
 from units.models import OrgUnit
@@ -74,10 +74,11 @@ def _require(actor, plan: Plan, unit: OrgUnit) -> None:
 
 
 def defaults(plan: Plan, unit: OrgUnit, year: int) -> dict:
-    """A new draft's fields: the letterhead built from the unit, the narrative from the data,
-    and (for a short report) the office above as its recipient."""
-    head = default_letterhead(unit, year)
-    signer = default_signer(unit)
+    """A new draft's fields: the letterhead built from the unit and the plan (a steering
+    committee reporting on its own plan issues in its own series), the narrative from the
+    data, and (for a short report) the office above as its recipient."""
+    head = letterhead_for(plan, unit, year)
+    signer = head.signer or Signer("", "")
     recipients = list(head.recipients)
     if not recipients and not is_office_report(plan, unit):
         recipients = [plan.owner.name]
@@ -237,7 +238,7 @@ def letterhead_of(draft: ReportDraft, *, number=None, issued_on=None) -> Letterh
             draft.signer_name, draft.signer_position, tuple(draft.signer_authority),
             host_position=draft.signer_host_position,
         )  # fmt: skip
-    base = default_letterhead(draft.unit, draft.year)
+    base = letterhead_for(draft.plan, draft.unit, draft.year)
     return Letterhead(
         draft.parent_name, draft.issuer_name or base.issuer_name, draft.symbol or base.symbol,
         draft.place or base.place, number=number, issued_on=issued_on,

@@ -18,7 +18,8 @@ SEES_A1 = SEES_DISTRICT | {"commune_reporter"}
 
 
 def _signed(position: str, *authority: str) -> services.DraftChanges:
-    return services.DraftChanges(fields={"signer_name": "Nguyễn Văn A",
+    """Signed by the committee in its own series (the test plan's drafts start in BC-BCĐ)."""
+    return services.DraftChanges(fields={"symbol": "BC-UBND", "signer_name": "Nguyễn Văn A",
                                          "signer_position": position,
                                          "signer_authority": list(authority)})  # fmt: skip
 

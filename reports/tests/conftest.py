@@ -29,13 +29,20 @@ def client_as(world):
 
 
 def signed(**fields) -> services.DraftChanges:
-    """Changes that make a draft issuable: a signer and the rest as given."""
+    """Changes that make a draft issuable by the people's committee itself (the test plan is
+    a steering committee's, whose drafts start in the committee's series BC-BCĐ): its name,
+    BC-UBND, a deputy chairman's signature, and the rest as given."""
     base = {
+        "parent_name": "",
+        "issuer_name": "Ủy ban nhân dân huyện A",
+        "symbol": "BC-UBND",
         "signer_name": "Nguyễn Văn A",
         "signer_position": "PHÓ CHỦ TỊCH",
         "signer_authority": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
+        "signer_host_position": "",
     }
-    return services.DraftChanges(fields=base | fields)
+    cleared = frozenset(name for name, value in (base | fields).items() if value in ("", []))
+    return services.DraftChanges(fields=base | fields, cleared=cleared)
 
 
 @pytest.fixture

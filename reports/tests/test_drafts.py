@@ -25,8 +25,17 @@ def test_a_new_draft_is_prefilled_from_the_data_and_the_unit(world):
     assert draft.pk is None and draft.version == 0
     assert set(draft.narrative) == {key for key, _title in NARRATIVE_SECTIONS}
     assert any(text.strip() for text in draft.narrative.values())
-    assert draft.symbol == "BC-UBND"
     assert draft.issuer_name and draft.recipients
+    # The test plan is the steering committee's (08/KH-BCĐ): the district's report on it
+    # starts in the committee's own series, signed in the advisory form (reference §4).
+    assert draft.symbol == "BC-BCĐ"
+    assert draft.issuer_name == world.plan.plan.issuer
+    assert draft.signer_position == "TRƯỞNG BAN" and draft.signer_authority == []
+
+
+def test_a_communes_draft_starts_in_its_committees_series(world):
+    draft = services.draft_for(world.plan.plan, world.tree.commune_a1, YEAR)
+    assert draft.symbol == "BC-UBND" and not draft.signer_host_position
 
 
 def test_a_short_report_goes_to_the_office_above(world):

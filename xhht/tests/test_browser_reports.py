@@ -40,20 +40,22 @@ def test_the_office_edits_saves_issues_and_downloads_its_yearly_report(
     page.wait_for_load_state("networkidle")
     assert "/reports/kh-a-2020/D-A/2020/" in page.url
     page.fill("textarea[name=narrative_assessment]", "Huyện đã hoàn thành cơ bản kế hoạch.")
+    # The plan is the steering committee's: the report starts in its series, BC-BCĐ, in the
+    # advisory form of the signature; the office adds the signer's name.
+    assert page.input_value("input[name=symbol]") == "BC-BCĐ"
     page.fill("input[name=signer_name]", "Nguyễn Văn A")
-    page.fill("textarea[name=signer_authority]", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH")
-    page.fill("input[name=signer_position]", "PHÓ CHỦ TỊCH")
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state("networkidle")
     assert "Đã lưu nháp." in page.locator(".messages").inner_text()
     assert page.input_value("textarea[name=narrative_assessment]") == (
         "Huyện đã hoàn thành cơ bản kế hoạch."
     )
-    assert "KT. CHỦ TỊCH" in page.locator(".signature-preview").inner_text()
+    assert "TRƯỞNG BAN" in page.locator(".signature-preview").inner_text()
+    assert "Nguyễn Văn A" in page.locator(".signature-preview").inner_text()
     page.locator("#issue-title ~ form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert "/reports/issued/" in page.url
-    assert "01/BC-UBND" in page.locator("h1").inner_text()
+    assert "01/BC-BCĐ" in page.locator("h1").inner_text()
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải văn bản đã ban hành (.docx)").click()
     saved = tmp_path / "report.docx"
