@@ -152,8 +152,11 @@ def test_an_issued_report_is_read_and_downloaded_again_in_scope(client_as, world
 
 def test_the_office_sees_who_has_sent_a_report(client_as, world, office_draft):
     commune = world.tree.commune_a1
-    head = signed(signer_authority=["TM. ỦY BAN NHÂN DÂN"], signer_position="CHỦ TỊCH",
-                  issuer_name="Ủy ban nhân dân xã A1")
+    head = signed(
+        signer_authority=["TM. ỦY BAN NHÂN DÂN"],
+        signer_position="CHỦ TỊCH",
+        issuer_name="Ủy ban nhân dân xã A1",
+    )
     services.save_draft(world.plan.plan, commune, YEAR, head, actor=world.users.commune_reporter)
     sent = services.issue(world.plan.plan, commune, YEAR, actor=world.users.commune_reporter)
     rows = {s.unit.code: s for s in
