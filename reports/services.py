@@ -31,9 +31,18 @@ from .models import AUTHORITY_PREFIXES, IssuedReport, RegisterCounter, ReportDra
 TEXT_FIELDS = ("parent_name", "issuer_name", "symbol", "place", "filing", "signer_name",
                "signer_position", "signer_host_position")  # fmt: skip
 LIST_FIELDS = ("recipients", "copies_to", "signer_authority")
-# "BC-UBND", "BC-BCĐ", "BC-PGDĐT": the type code, then the body's abbreviation, upper case,
-# joined by "-" without spaces (NĐ 30, Phụ lục I and III).
-SYMBOL = re.compile(r"^BC(-[A-ZĐ0-9&]+)+$")
+# "BC-UBND", "BC-BCĐ", "BC-GD&ĐT": the type code, then the body's abbreviation in capitals
+# (Vietnamese ones too), joined by "-" without spaces (NĐ 30, Phụ lục I and III).
+
+
+def is_symbol(symbol: str) -> bool:
+    parts = symbol.split("-")
+    return (
+        len(parts) >= 2
+        and parts[0] == "BC"
+        and all(p and p == p.upper() and re.fullmatch(r"[\w&]+", p) and "_" not in p
+                for p in parts)
+    )  # fmt: skip
 
 
 class ReportRefused(Exception):
@@ -137,7 +146,7 @@ class DraftChanges:
 def _check(values: Mapping[str, object]) -> dict[str, str]:
     errors = {}
     symbol = values.get("symbol") or ""
-    if symbol and not SYMBOL.match(symbol):
+    if symbol and not is_symbol(symbol):
         errors["symbol"] = _(
             "Write the symbol as BC- then the body's abbreviation, in capitals, without "
             "spaces: BC-UBND, BC-BCĐ."

@@ -112,3 +112,11 @@ def test_a_commune_writes_its_own_short_report_and_not_another_one(world):
     with pytest.raises(services.NotAllowed):
         _save(world, services.DraftChanges(), actor=users.unit_reporter,
               unit=world.tree.commune_a1)  # fmt: skip
+
+
+def test_a_bodys_default_symbol_with_vietnamese_capitals_is_accepted(world):
+    association = world.tree.association  # "Hội Khuyến học huyện": BC-KHUYẾNHỌCHUYỆN
+    draft = services.save_draft(world.plan.plan, association, YEAR, services.DraftChanges(),
+                                actor=world.users.district_admin)  # fmt: skip
+    assert draft.symbol.startswith("BC-") and draft.symbol != "BC-"
+    assert draft.version == 1
