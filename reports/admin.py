@@ -19,7 +19,12 @@ class ReportDraftAdmin(SimpleHistoryAdmin):
     search_fields = ["unit__name", "unit__code", "plan__code"]
     readonly_fields = ["plan", "unit", "year", "version", "updated_by"]
 
-    def has_add_permission(self, request):  # drafts are written on the report's page
+    # Drafts are written on the report's page, through reports.services (version, scope,
+    # blanks); the admin shows them and their history only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

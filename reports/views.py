@@ -23,6 +23,7 @@ from plans.models import Plan
 from plans.queries import plans_for_unit, plans_visible_to
 from reports import pdf
 from reports.docx import render as render_docx
+from reports.letterhead import is_body
 from reports.yearly import NARRATIVE_SECTIONS, NotReporting, compose
 from units.access import can, crumbs, get_unit_or_404, home_unit, scope_roots
 from units.codes import year_end
@@ -119,7 +120,10 @@ def _draft_context(request, plan, unit, year, draft: ReportDraft, form: DraftFor
         "sections": NARRATIVE_SECTIONS, "has_pdf": pdf.soffice_path() is not None,
         "issued": queries.visible_issued(user).filter(plan=plan, unit=unit, year=year)
         .order_by("-issued_at", "-pk"),
-        "senders": queries.senders(plan, unit, year) if office else [],
+        "short": is_body(unit),
+        # Any unit with communes or named bodies under it follows who has sent a report:
+        # the plan's office, and a unit reporting up with units of its own (an đặc khu).
+        "senders": [] if is_body(unit) else queries.senders(plan, unit, year),
         "missing": [LABELS[n] for n in services.missing_for_issue(draft)] if draft.pk else [],
         "history": draft.history.select_related("history_user")[:20] if draft.pk else [],
         "crumbs": crumbs(user, unit), "stale": theirs is not None,
