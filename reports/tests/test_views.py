@@ -224,3 +224,14 @@ def test_the_index_opens_the_report_asked(client_as):
         reverse("reports:index"), {"plan": PLAN, "unit": "C-A1", "year": "2020"}
     )
     assert response.status_code == 302 and response["Location"] == draft_url("C-A1")
+
+
+def test_a_refused_save_keeps_everything_typed(client_as):
+    office = client_as("district_admin")
+    response = _post(office, "D-A", symbol="BC UBND X", narrative_tasks="Nội dung đã gõ.",
+                     signer_authority="CHỦ TỊCH")  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nội dung đã gõ." in page and "BC UBND X" in page
+    assert "TM., KT., TL., TUQ., Q." in page  # the authority line's message
+    assert not ReportDraft.objects.exists()
