@@ -75,8 +75,9 @@ def _duty_line(duty: Duty, reports: list[TaskReport], many: bool) -> str:
 
 
 def tasks_part(plan: Plan, unit: OrgUnit, year: int, *, map=None) -> Part:
-    """Section III and Biểu 5: each responsible body's duties, their state and its text. A
-    body's own report shows only its own duties."""
+    """Section III and Biểu 5: each responsible body's duties, their state and its text. The
+    plan's owner reports on every clause of section V; any other unit (a commune, a body, a
+    district under a city's plan) on the duties it owes, as lead or partner."""
     part = Part("tasks")
     resp = responsibilities(plan)
     rounds = rounds_for(plan, unit, year)
@@ -84,19 +85,17 @@ def tasks_part(plan: Plan, unit: OrgUnit, year: int, *, map=None) -> Part:
     part.provenance["rounds"] = [[r.code, r.status] for r in rounds]
     duties = Duty.objects.in_bulk([d.duty_id for d in resp.duties])
     own = {d.duty_id for d in duties_of(plan, unit)}
-    is_office = unit.kind == OrgUnit.Kind.ADMINISTRATIVE
-    parties = list(dict.fromkeys(resp.clause_parties))
-    if not is_office:
-        parties = [p for p in parties if p == unit_key(unit)] or [unit_key(unit)]
+    if plan.owner_id == unit.pk:
+        groups = [(key, [d for d in resp.duties if d.party == key])
+                  for key in dict.fromkeys(resp.clause_parties)]  # fmt: skip
+    else:
+        groups = [(unit_key(unit), [d for d in resp.duties if d.duty_id in own])]
     annex_rows, counts = [], defaultdict(int)
-    for key in parties:
+    for key, rows in groups:
         party = resp.parties.get(key)
-        rows = [d for d in resp.duties if d.party == key and (is_office or d.duty_id in own)]
-        if not is_office and not rows:
-            rows = [d for d in resp.duties if d.duty_id in own]
         if not rows:
             continue
-        part.blocks.append(Heading(party.name if party else unit.name, 2))
+        part.blocks.append(Heading(party.name if party else unit.display_name, 2))
         for row in rows:
             duty, found = duties[row.duty_id], reports.get(row.duty_id, [])
             many = len({r.unit_id for r in found}) > 1 or (party is not None and party.is_group)
@@ -108,14 +107,18 @@ def tasks_part(plan: Plan, unit: OrgUnit, year: int, *, map=None) -> Part:
                 "reports": [[r.unit.code, r.progress, r.text, r.version] for r in found],
             }
             annex_rows.append((
-                str(len(annex_rows) + 1), party.name if party else unit.name,
+                str(len(annex_rows) + 1), party.name if party else unit.display_name,
                 duty.text, _state_label(state),
                 "; ".join(f"{r.unit.display_name}: {r.text}" for r in found if r.text) or DASH,
             ))  # fmt: skip
     total = sum(counts.values())
     if not total:
-        part.blocks.append(Paragraph(_("The plan gives this unit no duty in its section on "
-                                       "implementation.")))  # fmt: skip
+        message = (
+            _("The plan gives this unit no duty in its section on implementation.")
+            if resp.duties
+            else _("The plan's data holds no duty of a responsible body.")
+        )
+        part.blocks.append(Paragraph(message))
         return part
     reported = total - counts["missing"]
     summary = _(

@@ -71,7 +71,7 @@ def sentence(row: Evaluated) -> str:
         return _("%(clause)s: %(text)s — %(status)s; no figure is counted.") % {
             "clause": target.clause,
             "text": target.text,
-            "status": status_text(row),
+            "status": status_text(row).rstrip("."),  # the reason may end its own sentence
         }
     return _(
         "%(clause)s: %(text)s — goal %(goal)s; result in %(year)s: %(figure)s; %(status)s."

@@ -210,6 +210,8 @@ def _row_flag(row, name: str) -> None:
 
 
 class _Renderer:
+    """One document laid out into one python-docx Document (a renderer is used once)."""
+
     def __init__(self, document: Document, layout: Layout) -> None:
         self.doc = document
         self.layout = layout
@@ -296,8 +298,8 @@ class _Renderer:
         return paragraph
 
     def _rule(self, container, length_pt: float, width_pt: float) -> None:
-        """A solid rule of `length_pt`, centred in a column `width_pt` wide (the top border of
-        a tiny empty paragraph indented from both sides)."""
+        """A solid rule of `length_pt`, centred in a column `width_pt` wide (the bottom border
+        of a tiny empty paragraph indented from both sides)."""
         length = min(length_pt, width_pt)
         paragraph = container.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

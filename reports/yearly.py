@@ -142,6 +142,8 @@ def _draft(plan: Plan, unit: OrgUnit, year: int, parts: Mapping[str, Part]) -> d
     funding = [f"- {source.text.rstrip('.;')}." for source in plan.budget_sources.order_by("order")]
     if funding:
         funding.insert(0, _("Funding as the plan provides:"))
+    else:
+        funding = [_("The plan's data names no source of funding.")]
     behind = [
         f"{row['clause']} ({row['shown']})"
         for key, row in (parts["targets"].figures.items() if "targets" in parts else ())

@@ -32,7 +32,20 @@ def test_a_body_sees_only_its_own_duties(world, collection):
     with translation.override("vi"):
         part = tasks_part(world.plan.plan, world.tree.association, 2020)
     (annex,) = part.annexes
-    assert {row[2] for row in annex.blocks[0].rows} == {world.plan.duties.assoc_leads.text}
+    owed = {d.duty_id for d in tasks.duties_of(world.plan.plan, world.tree.association)}
+    texts = {d.text for d in vars(world.plan.duties).values() if d.pk in owed}
+    assert {row[2] for row in annex.blocks[0].rows} == texts
+    assert world.plan.duties.assoc_leads.text in texts and len(texts) > 1  # led and partnered
+    assert {row[1] for row in annex.blocks[0].rows} == {world.tree.association.display_name}
+
+
+def test_a_commune_reports_on_the_duties_of_its_group(world, collection):
+    with translation.override("vi"):
+        part = tasks_part(world.plan.plan, world.tree.commune_a1, 2020)
+    headings = [b.text for b in part.blocks if isinstance(b, Heading)]
+    assert headings == [world.tree.commune_a1.display_name]
+    lines = [b.text for b in part.blocks if isinstance(b, Paragraph)]
+    assert lines == [f"- {world.plan.duties.communes_lead.text} — chưa báo cáo."]
 
 
 def test_without_a_round_the_report_says_none_was_opened(world):
