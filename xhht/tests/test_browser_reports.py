@@ -63,3 +63,27 @@ def test_the_office_edits_saves_issues_and_downloads_its_yearly_report(
     report = IssuedReport.objects.get()
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == report.sha256
     assert refused == []
+
+
+def test_a_commune_sends_its_report_and_the_office_sees_it_sent(
+    world,
+    live_server,
+    page,  # noqa: F811
+):
+    commune = f"{live_server.url}/reports/kh-a-2020/C-A1/2020/"
+    log_in(page, live_server.url, world.users.commune_reporter.username)
+    page.goto(commune)
+    assert page.input_value("input[name=symbol]") == "BC-UBND"
+    page.fill("textarea[name=narrative_tasks]", "Xã đã tổ chức Tuần lễ học tập suốt đời.")
+    page.fill("input[name=signer_name]", "Lê Văn C")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Gửi báo cáo lên cơ quan thường trực").click()
+    page.wait_for_load_state("networkidle")
+    assert "01/BC-UBND" in page.locator("h1").inner_text()
+    page.context.clear_cookies()
+    log_in(page, live_server.url, world.users.district_admin.username)
+    page.goto(f"{live_server.url}/reports/kh-a-2020/D-A/2020/")
+    row = page.locator("table.senders tr", has_text="Xã A1")
+    assert "Đã gửi" in row.inner_text() and "01/BC-UBND" in row.inner_text()
+    assert "Chưa soạn" in page.locator("table.senders tr", has_text="Thị trấn A2").inner_text()
