@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -332,15 +332,3 @@ def issue(
             )  # fmt: skip
     except IntegrityError as error:  # pragma: no cover - the counter's lock prevents it
         raise ReportRefused(_("The number was taken meanwhile; issue the report again.")) from error
-
-
-# --- reads ------------------------------------------------------------------------------
-
-
-def issued_of(plan: Plan, units: Iterable[OrgUnit], year: int) -> dict[int, IssuedReport]:
-    """The latest issued report of each unit for the plan and year (without its bytes)."""
-    latest: dict[int, IssuedReport] = {}
-    rows = IssuedReport.objects.filter(plan=plan, year=year, unit__in=list(units))
-    for report in rows.defer("docx", "snapshot", "draft_data").order_by("issued_at", "pk"):
-        latest[report.unit_id] = report
-    return latest
