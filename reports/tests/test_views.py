@@ -235,3 +235,18 @@ def test_a_refused_save_keeps_everything_typed(client_as):
     assert "Nội dung đã gõ." in page and "BC UBND X" in page
     assert "TM., KT., TL., TUQ., Q." in page  # the authority line's message
     assert not ReportDraft.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_issued_pdf_is_read_in_scope_only(client_as, world, office_draft, role):
+    report = services.issue(world.plan.plan, world.tree.district_a, YEAR,
+                            actor=world.users.district_admin)  # fmt: skip
+    url = reverse("reports:issued_pdf", args=[report.pk])
+    if pdf.soffice_path() is None:
+        assert client_as(role).get(url).status_code == 404
+        return
+    if role not in READ_DISTRICT:
+        assert client_as(role).get(url).status_code == 404
+    elif role == "viewer":  # one conversion is enough: LibreOffice takes seconds
+        response = client_as(role).get(url)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
