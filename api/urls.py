@@ -11,12 +11,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from api import collection as collection_api
-from api import pcgd, views
+from api import pcgd, reports, views
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="api-unit")
 router.register("plans", views.PlanViewSet, basename="api-plan")
 router.register("values", views.DataValueViewSet, basename="api-value")
+router.register("reports", reports.IssuedReportViewSet, basename="api-report")
 
 urlpatterns = [
     path(

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("collection.urls")),
     path("", include("collection.task_urls")),
     path("", include("collection.excel_urls")),
+    path("", include("reports.urls")),
 ]

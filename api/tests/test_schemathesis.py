@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from collection.testing import build_collection
 from indicators.models import DataValue
+from reports import services as report_services
 from universalization.testing import YEAR, build_register
 from xhht.wsgi import application
 
@@ -91,8 +92,19 @@ def _answer(api_schema, token, path: str, method: str = "GET", *, header=None, *
     return _call(api_schema[path][method].Case(**case), token, header).status_code
 
 
+def _issued_report(world) -> int:
+    """District A's 2020 report, issued: the register's rows and file have a real object."""
+    plan, unit, actor = world.plan.plan, world.tree.district_a, world.users.district_admin
+    signer = {"signer_name": "Nguyễn Văn A", "signer_position": "CHỦ TỊCH",
+              "signer_authority": ["TM. ỦY BAN NHÂN DÂN"]}  # fmt: skip
+    report_services.save_draft(plan, unit, 2020, report_services.DraftChanges(fields=signer),
+                               actor=actor)  # fmt: skip
+    return report_services.issue(plan, unit, 2020, actor=actor).pk
+
+
 def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_schema, token):
     a1 = world.collection.submissions["C-A1"]
+    report = _issued_report(world)
     value = DataValue.objects.filter(unit=world.tree.commune_a1).first().pk
     plan = world.plan.plan.pk
     answers = {
@@ -123,6 +135,10 @@ def test_real_objects_and_every_refusal_answer_as_the_schema_says(world, api_sch
         "a submission": _answer(
             api_schema, token, "/api/v1/collection/submissions/{id}/",
             path_parameters={"id": a1.pk},
+        ),
+        "issued reports": _answer(api_schema, token, "/api/v1/reports/", query={"year": 2020}),
+        "an issued report's file": _answer(
+            api_schema, token, "/api/v1/reports/{id}/file/", path_parameters={"id": report},
         ),
     }  # fmt: skip
     assert set(answers.values()) == {200}, answers
