@@ -142,7 +142,9 @@ class DataValue(models.Model):
         indexes = [
             # Who reported which elements in a year (indicators.completeness) is read from
             # this index alone: the unit is in it, so the table's rows are not visited.
-            models.Index(fields=["element", "period", "unit"], name="datavalue_element_period_unit"),
+            models.Index(
+                fields=["element", "period", "unit"], name="datavalue_element_period_unit"
+            ),
             # Every page asks whether demo values exist (the banner); a partial index
             # answers that without scanning a national value table that holds none.
             models.Index(fields=["source"], condition=Q(source="demo"), name="datavalue_demo"),
