@@ -29,8 +29,9 @@ def decimal_or_none(value) -> Decimal | None:
 
 
 @register.filter
-def vn_number(value, decimals=None) -> str:
-    """1234 → "1.234", 99.5 with 1 decimal → "99,5"; trailing zeros of whole numbers dropped."""
+def vn_number(value, decimals=None, *, trim: bool = True) -> str:
+    """1234 → "1.234", 99.5 with 1 decimal → "99,5"; trailing zeros of whole numbers dropped
+    unless `trim` is false (an index of 1 reads "1,000", its precision shown)."""
     number = decimal_or_none(value)
     if number is None:
         return DASH
@@ -40,7 +41,7 @@ def vn_number(value, decimals=None) -> str:
         decimals = int(decimals)
     if decimals is not None:
         number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        if decimals > 0 and number == number.to_integral_value():
+        if trim and decimals > 0 and number == number.to_integral_value():
             # 100,0 reads as 100 in a report; keep the decimals only where they say something.
             number, decimals = number.to_integral_value(), 0
     else:

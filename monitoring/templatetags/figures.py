@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core.templatetags.xhht import DASH, decimal_or_none, vn_number, with_label
+from indicators.models import Indicator
 from monitoring.communes import COMMUNE_LEVEL
 from monitoring.queries import STATUS_LABELS, coverage_text, share_level
 from plans.targets import subject_label
@@ -35,7 +36,9 @@ def measure(value, indicator) -> str:
     """A value in the indicator's unit label and decimals: "99,5%", "2", "12 người"."""
     if decimal_or_none(value) is None:
         return DASH
-    return with_label(vn_number(value, indicator.decimals), indicator.unit_label)
+    # A parity index keeps its decimals: "1,000" is a measured parity, "1" reads as a count.
+    trim = indicator.kind != Indicator.Kind.PARITY
+    return with_label(vn_number(value, indicator.decimals, trim=trim), indicator.unit_label)
 
 
 @register.filter
