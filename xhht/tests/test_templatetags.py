@@ -40,8 +40,8 @@ def test_numbers_use_a_decimal_comma_and_a_dot_for_thousands(value, decimals, sh
     assert xhht.vn_number(value, decimals) == shown
 
 
-def indicator(label="%", decimals=1):
-    return SimpleNamespace(unit_label=label, decimals=decimals)
+def indicator(label="%", decimals=1, kind="ratio"):
+    return SimpleNamespace(unit_label=label, decimals=decimals, kind=kind)
 
 
 def test_a_measure_carries_the_indicators_unit_label():
