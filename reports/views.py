@@ -210,6 +210,12 @@ def draft_pdf(request: HttpRequest, plan: str, unit: str, year: int) -> HttpResp
 @require_POST
 def issue(request: HttpRequest, plan: str, unit: str, year: int) -> HttpResponse:
     plan, unit = _subject(plan, unit, year, request.user)
+    if not services.may_edit(request.user, plan, unit):
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        # A number is taken for good: the office says it has read the draft through.
+        messages.error(request, _("Tick the box to confirm that the draft has been checked."))
+        return redirect("reports:draft", plan.code, unit.ref, year)
     version = request.POST.get("version", "")
     try:
         expected = int(version) if version.isdigit() else None

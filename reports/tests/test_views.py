@@ -117,7 +117,9 @@ def test_typed_text_is_saved_in_nfc(client_as):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_office_issues_the_district_report(client_as, world, office_draft, role):
     client = client_as(role)
-    response = client.post(draft_url("D-A", "reports:issue"), {"version": office_draft.version})
+    response = client.post(
+        draft_url("D-A", "reports:issue"), {"version": office_draft.version, "confirm": "yes"}
+    )
     if role in WRITE_DISTRICT:
         report = IssuedReport.objects.get()
         assert response.status_code == 302
@@ -125,6 +127,16 @@ def test_only_the_office_issues_the_district_report(client_as, world, office_dra
     else:
         assert response.status_code == 404
         assert not IssuedReport.objects.exists()
+
+
+def test_issuing_needs_the_box_ticked_and_takes_no_number_without_it(client_as, office_draft):
+    client = client_as("district_admin")
+    response = client.post(draft_url("D-A", "reports:issue"), {"version": office_draft.version})
+    assert response.status_code == 302
+    assert response["Location"] == draft_url("D-A")
+    assert not IssuedReport.objects.exists()
+    page = client.get(draft_url("D-A")).content.decode()
+    assert "Hãy đánh dấu ô xác nhận" in page
 
 
 def test_issuing_is_a_post(client_as, office_draft):

@@ -53,6 +53,9 @@ def test_the_office_edits_saves_issues_and_downloads_its_yearly_report(
     assert "TRƯỞNG BAN" in page.locator(".signature-preview").inner_text()
     assert "Nguyễn Văn A" in page.locator(".signature-preview").inner_text()
     page.locator("#issue-title ~ form button[type=submit]").click()
+    assert "/reports/issued/" not in page.url  # the browser asks for the box first
+    page.locator("#issue-title ~ form input[name=confirm]").check()
+    page.locator("#issue-title ~ form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert "/reports/issued/" in page.url
     assert "01/BC-BCĐ" in page.locator("h1").inner_text()
@@ -78,6 +81,7 @@ def test_a_commune_sends_its_report_and_the_office_sees_it_sent(
     page.fill("input[name=signer_name]", "Lê Văn C")
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state("networkidle")
+    page.locator("#issue-title ~ form input[name=confirm]").check()
     page.get_by_role("button", name="Gửi báo cáo lên cơ quan thường trực").click()
     page.wait_for_load_state("networkidle")
     assert "01/BC-UBND" in page.locator("h1").inner_text()
