@@ -19,10 +19,19 @@ def test_it_writes_the_report_of_a_plan_for_a_unit(world, tmp_path):
     assert len(word.sections) > 1  # annexes
 
 
+def test_a_plan_is_also_found_by_its_number_as_printed(world, tmp_path):
+    out = tmp_path / "a.docx"
+    call_command("yearly_report", plan="08/kh-bcđ", unit="D-A", year=2020, output=str(out))
+    assert "BÁO CÁO" in [p.text for p in docx.Document(str(out)).paragraphs]
+
+
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"plan": "no-such-plan", "unit": "D-A"}, "Không có kế hoạch nào mang mã no-such-plan."),
+        (
+            {"plan": "no-such-plan", "unit": "D-A"},
+            "Không có kế hoạch nào mang mã hay số no-such-plan. Các kế hoạch: kh-a-2020.",
+        ),
         (
             {"plan": "kh-a-2020", "unit": "X-9"},
             "Không có đơn vị nào mang mã X-9 vào cuối năm 2020.",

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.text import fold, nfc
 from plans.models import Plan
 from units.codes import resolve, year_end
 from units.maps import Map
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     help = _("Write the yearly report of a plan for a unit as .docx (and PDF), without issuing it.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--plan", required=True, help=_("The plan's code"))
+        parser.add_argument(
+            "--plan", required=True, help=_("The plan's code, or its number (08/KH-BCĐ)")
+        )
         parser.add_argument(
             "--unit", required=True, help=_("The unit's code (CODE@YYYY-MM-DD for a given day)")
         )
@@ -44,9 +47,15 @@ class Command(BaseCommand):
 
     def _handle(self, options) -> None:
         year = options["year"]
-        plan = Plan.objects.filter(code=options["plan"]).first()
+        plan = _plan(options["plan"])
         if plan is None:
-            raise CommandError(_("No plan has the code %(code)s.") % {"code": options["plan"]})
+            known = ", ".join(
+                Plan.objects.order_by("start_year", "code").values_list("code", flat=True)
+            )
+            raise CommandError(
+                _("No plan has the code or number %(code)s. Plans: %(known)s.")
+                % {"code": options["plan"], "known": known}
+            )
         # A code is read on the last day of the year reported on, as the pages read it.
         unit = resolve(options["unit"], year_end(year))
         if unit is None:
@@ -67,3 +76,14 @@ class Command(BaseCommand):
             except PdfUnavailable as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(_("Written: %(path)s") % {"path": options["pdf"]})
+
+
+def _plan(asked: str) -> Plan | None:
+    """The plan of a code ("08-KH-BCD-2020-cat-hai") or, when only one plan bears it, of its
+    number as printed ("08/KH-BCĐ"), whatever the case and Unicode form typed."""
+    found = Plan.objects.filter(code=asked).first()
+    if found is not None:
+        return found
+    wanted = fold(nfc(asked))
+    matches = [p for p in Plan.objects.all() if fold(p.number) == wanted]
+    return matches[0] if len(matches) == 1 else None
