@@ -10,6 +10,7 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core import landing, xlsx
@@ -70,9 +71,14 @@ def _asked_year(request: HttpRequest) -> int | None:
 
 
 def _chosen_plan(request: HttpRequest, plans: list[Plan]) -> Plan | None:
-    """The plan asked for (?plan=code), else the unit's first plan."""
+    """The plan asked for (?plan=code); else, of the unit's plans, the one covering the year
+    asked (or this year), the nearest issuer's first, as the dashboard lists them: a bare
+    export of the đặc khu in 2025 is of KH 254, not of whichever plan sorts first."""
     asked = request.GET.get("plan")
-    return next((p for p in plans if p.code == asked), plans[0] if plans else None)
+    if asked:
+        return next((p for p in plans if p.code == asked), None)
+    ordered = order_plans(plans, _asked_year(request) or timezone.localdate().year)
+    return ordered[0] if ordered else None
 
 
 def _year_choices(years: list[int], plans: list[Plan], year: int) -> list[int]:

@@ -3,8 +3,10 @@ chosen year first and the nearest issuer first; ?plan= still shows one plan."""
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -126,3 +128,17 @@ def test_strive_for_follows_the_milestone_in_force(client, world, plans):
 
     assert "phấn đấu" in row(2026)
     assert "phấn đấu" not in row(2024)
+
+
+def test_a_bare_export_is_of_the_plan_the_dashboard_lists_first_for_the_year(client, world, plans):
+    """Without ?plan=, the export is of the chosen year's first plan (the nearest issuer's in
+    that cycle), not of whichever plan sorts first; an unknown plan is a 404."""
+    client.force_login(world.users.district_admin)
+    url = reverse("dashboard_xlsx", args=["D-A"])
+    for year, title in ((2025, "kh-city"), (2020, "kh-a-2020")):
+        export = client.get(url, {"year": year})
+        assert export.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(export.content))
+        texts = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value)
+        assert Plan.objects.get(code=title).number in texts
+    assert client.get(url, {"plan": "no-such-plan", "year": 2025}).status_code == 404
