@@ -16,12 +16,11 @@ from rest_framework.decorators import action
 
 from api import filters
 from api.views import Scoped, _param
+from reports.docx import DOCX_CONTENT_TYPE as DOCX_TYPE
 from reports.models import IssuedReport
 from reports.queries import visible_issued
 from units.access import get_unit_or_404
 from units.codes import year_end
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class IssuedReportSerializer(serializers.ModelSerializer):

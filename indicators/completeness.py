@@ -249,7 +249,6 @@ def _holders(
     by_level: dict[int | None, list[tuple[int, str, int | None, bool]]] = defaultdict(list)
     for unit in subtree.units:
         by_level[unit[2]].append(unit)
-    any_year = DataValue.objects.all()
     result: dict[int, set[int]] = defaultdict(set)
     paths: dict[int, str] = {}
     for level_id, units in by_level.items():
@@ -269,7 +268,7 @@ def _holders(
     if bodies:
         path_of = {pk: path for pk, path, *_ in bodies}
         for element_id, pks in subtree.holding(
-            any_year.filter(element_id__in=list(element_ids)), bodies
+            DataValue.objects.filter(element_id__in=list(element_ids)), bodies
         ).items():
             result[element_id].update(pks)
             paths.update((pk, path_of[pk]) for pk in pks)

@@ -70,6 +70,9 @@ class Layout:
     signature_space: int = 4  # empty lines left for the signature and seal
 
 
+# What pages and the API send a .docx as.
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 # The decree's ranges (Phụ lục I): a value outside them is refused at import.
 RANGES = {
     "page_width": (210, 210),

@@ -22,6 +22,7 @@ from core.text import fold
 from plans.models import Plan
 from plans.queries import plans_for_unit, plans_visible_to
 from reports import pdf
+from reports.docx import DOCX_CONTENT_TYPE as DOCX_TYPE
 from reports.docx import render as render_docx
 from reports.letterhead import is_body
 from reports.yearly import NARRATIVE_SECTIONS, NotReporting, compose
@@ -34,7 +35,6 @@ from . import changes, queries, services
 from .forms import LABELS, DraftForm, narrative_name
 from .models import IssuedReport, ReportDraft
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 YEARS = (1900, 2200)  # beyond them a year is no report's (and no date Python can hold)
 
 
