@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "collection",
     "monitoring",
     "reports",
+    "recognition",
     "api",
     "demo",
 ]

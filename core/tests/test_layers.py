@@ -19,6 +19,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"collection", "universalization"}),
     frozenset({"monitoring"}),
     frozenset({"reports"}),
+    frozenset({"recognition"}),
     frozenset({"api", "demo"}),
 )
 
