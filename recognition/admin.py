@@ -1,1 +1,1 @@
-"""The recognition app's admin: criteria sets (edited as checked data), applications and registers."""
+"""The recognition admin: criteria sets (edited as checked data), applications, registers."""

@@ -107,9 +107,7 @@ class Application(models.Model):
     unit_kind = models.CharField(_("kind of unit"), max_length=20, choices=UnitKind, blank=True)
     public = models.BooleanField(_("state agency or public service unit"), default=False)
     difficult_area = models.BooleanField(_("difficult area"), default=False)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status, default=Status.REGISTERED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.REGISTERED)
     # The engine's last reading of the answers ({"level": …, "levels": {…}}, the exchange
     # format) and, for a cascade, the decisions it counted; frozen at submission and decision.
     result = models.JSONField(_("evaluation"), default=dict, blank=True)
@@ -184,9 +182,7 @@ class Evidence(models.Model):
     """A file of evidence (minh chứng) for one indicator, or for the whole dossier when
     `indicator` is blank; checked by content as every upload (core.uploads)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="evidence"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
     indicator = models.CharField(_("indicator"), max_length=30, blank=True)
     file = models.FileField(_("file"), upload_to=evidence_path)
     name = models.CharField(_("file name"), max_length=255)
@@ -211,9 +207,7 @@ class ReviewMeeting(models.Model):
     """The applicant's review meeting (TT 25 Điều 9.2: chaired by a commune leader, with the
     Hội Khuyến học, the Front and the socio-political organisations)."""
 
-    application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="review"
-    )
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="review")
     held_on = models.DateField(_("held on"))
     chair = models.CharField(_("chaired by"), max_length=200)
     participants = models.TextField(_("participants"))
@@ -302,9 +296,7 @@ class Decision(models.Model):
     signed_on = models.DateField(_("signed on"))
     signer = models.CharField(_("signed by"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level recognised"), null=True, blank=True)
-    valid_until = models.PositiveSmallIntegerField(
-        _("valid through year"), null=True, blank=True
-    )
+    valid_until = models.PositiveSmallIntegerField(_("valid through year"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
     # The engine's reading and the counted lower-level decisions at the time of the decision.
     result = models.JSONField(_("evaluation"), default=dict, blank=True)
@@ -361,12 +353,14 @@ class Tally(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(registered__lte=models.F("total"))
-                | models.Q(registered__isnull=True) | models.Q(total__isnull=True),
+                | models.Q(registered__isnull=True)
+                | models.Q(total__isnull=True),
                 name="tally_registered_within_total",
             ),
             models.CheckConstraint(
                 condition=models.Q(recognised__lte=models.F("registered"))
-                | models.Q(recognised__isnull=True) | models.Q(registered__isnull=True),
+                | models.Q(recognised__isnull=True)
+                | models.Q(registered__isnull=True),
                 name="tally_recognised_within_registered",
             ),
         ]
