@@ -20,6 +20,7 @@ from indicators.sums import roots_for_year
 from monitoring import exports
 from monitoring.chain import target_chain
 from monitoring.evaluation import Status
+from monitoring.panels import panels
 from monitoring.queries import (
     STATUS_LABELS,
     Evaluated,
@@ -222,6 +223,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "total": len(rows),
         "partial": sum(1 for row in rows if row.partial),
         "measured_through": _measured_through(unit, year, map),
+        "panels": panels(request.user, unit, year),
         **_map_context(request.user, unit, year, map),
     }
     return render(request, "monitoring/dashboard.html", context)
