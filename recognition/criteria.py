@@ -488,12 +488,18 @@ class _Parser:
 
 def read_file(path: Path | str) -> tuple[dict, CriteriaSetDef]:
     """A YAML set file, checked; every problem is reported as `<file>:<line>: message`."""
+    doc, definition = read_document(path)
+    return doc.data, definition
+
+
+def read_document(path: Path | str) -> tuple[DataFile, CriteriaSetDef]:
+    """As read_file, keeping the file's lines (for errors found later, e.g. by the loader)."""
     try:
         doc = read_data_file(path, SCHEMA_PATH)
     except DataFileError as exc:
         raise CriteriaError([(e.pointer, e.message) for e in exc.errors], exc.lines()) from exc
     try:
-        return doc.data, parse(doc.data)
+        return doc, parse(doc.data)
     except CriteriaError as exc:
         lines = [f"{doc.path}:{doc.line_of(p)}: {m} [{p or '/'}]" for p, m in exc.problems]
         raise CriteriaError(exc.problems, lines) from exc
@@ -523,6 +529,11 @@ def _version_key(version: str) -> tuple:
 def canonical(content: Mapping) -> str:
     """The content as canonical JSON (sorted keys, no spaces): what the sha256 is taken of."""
     return json.dumps(_plain(content), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_content(content: Mapping) -> dict:
+    """What a CriteriaSet row stores: the content as plain JSON (string keys)."""
+    return _plain(content)
 
 
 def sha256_of(content: Mapping) -> str:

@@ -25,9 +25,11 @@ def at_least(threshold: Fraction | int, den: int) -> int:
 def xa_unit(level: int = 2, difficult: bool = False, **overrides) -> dict:
     """A commune meeting `level` exactly at its thresholds (den 1000)."""
     trained, university = {
-        (1, False): (500, 120), (2, False): (600, 150),
-        (1, True): (400, 100), (2, True): (500, 120),
-    }[(level, difficult)]  # fmt: skip
+        (1, False): (500, 120),
+        (2, False): (600, 150),
+        (1, True): (400, 100),
+        (2, True): (500, 120),
+    }[(level, difficult)]
     values = {f"X{c}.{i}": True for c in (1, 2, 3) for i in (1, 2, 3)}
     values |= {"X4.1": 1, "X4.2": level + 1, "X4.3": level + 1, "X4.4": level}
     values |= {
@@ -68,11 +70,15 @@ XA_RATES = [("X5.1", 1, False, 60), ("X5.1", 2, False, 80)] + [
     ("X5.1", level, True, t) for level, t in ((1, 60), (2, 80))
 ]
 XA_PARTS = [
-    ("trained", 1, False, 50), ("trained", 2, False, 60),
-    ("university", 1, False, 12), ("university", 2, False, 15),
-    ("trained", 1, True, 40), ("trained", 2, True, 50),
-    ("university", 1, True, 10), ("university", 2, True, 12),
-]  # fmt: skip
+    ("trained", 1, False, 50),
+    ("trained", 2, False, 60),
+    ("university", 1, False, 12),
+    ("university", 2, False, 15),
+    ("trained", 1, True, 40),
+    ("trained", 2, True, 50),
+    ("university", 1, True, 10),
+    ("university", 2, True, 12),
+]
 
 
 @pytest.mark.parametrize("den", [1000, 7, 333])
@@ -118,9 +124,17 @@ def test_the_university_share_is_of_the_whole_population_not_of_the_trained() ->
 
 @pytest.mark.parametrize(
     ("code", "level", "minimum"),
-    [("X4.1", 1, 1), ("X4.1", 2, 1), ("X4.2", 1, 2), ("X4.2", 2, 3), ("X4.3", 1, 2),
-     ("X4.3", 2, 3), ("X4.4", 1, 1), ("X4.4", 2, 2)],
-)  # fmt: skip
+    [
+        ("X4.1", 1, 1),
+        ("X4.1", 2, 1),
+        ("X4.2", 1, 2),
+        ("X4.2", 2, 3),
+        ("X4.3", 1, 2),
+        ("X4.3", 2, 3),
+        ("X4.4", 1, 1),
+        ("X4.4", 2, 2),
+    ],
+)
 def test_a_pcgd_level_meets_at_its_minimum_and_not_one_below(code, level, minimum) -> None:
     assert status(evaluate(XA, xa_unit(level, **{code: minimum})), level, code) == MET
     assert status(evaluate(XA, xa_unit(level, **{code: minimum - 1})), level, code) == NOT_MET
@@ -134,9 +148,19 @@ def test_a_boolean_is_true_or_false_anything_else_is_no_data(value) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, {"num": 5, "den": 0}, {"num": 5}, {"num": -1, "den": 10}, {"num": 1.5, "den": 10},
-     {"num": True, "den": 10}, {"num": "5", "den": 10}, 60, "60%", [6, 10]],
-)  # fmt: skip
+    [
+        None,
+        {"num": 5, "den": 0},
+        {"num": 5},
+        {"num": -1, "den": 10},
+        {"num": 1.5, "den": 10},
+        {"num": True, "den": 10},
+        {"num": "5", "den": 10},
+        60,
+        "60%",
+        [6, 10],
+    ],
+)
 def test_a_rate_without_a_denominator_or_of_the_wrong_shape_is_no_data(value) -> None:
     assert status(evaluate(XA, xa_unit(1, **{"X5.1": value})), 1, "X5.1") == NO_DATA
 
@@ -208,8 +232,7 @@ def test_learners_count_only_in_vocational_institutions(kind) -> None:
     assert status(evaluate(DV, unit), 2, "U3.1") == MET
     missing = dv_unit(2, kind="vocational", **{"U3.1_learners": None})
     assert status(evaluate(DV, missing), 2, "U3.1") == NO_DATA
-    failing = dv_unit(2, kind="vocational", **{"U3.1": {"num": 0, "den": 9},
-                                               "U3.1_learners": None})  # fmt: skip
+    failing = dv_unit(2, kind="vocational", **{"U3.1": {"num": 0, "den": 9}, "U3.1_learners": None})
     assert status(evaluate(DV, failing), 2, "U3.1") == NOT_MET
 
 
@@ -245,11 +268,18 @@ def test_u3_3_applies_at_level_1_always_and_at_level_2_to_public_units_only() ->
 
 @pytest.mark.parametrize(
     ("kind", "value", "level", "expected"),
-    [("school", "basic", 1, MET), ("school", "none", 1, NOT_MET), ("school", "good", 2, MET),
-     ("school", "basic", 2, NOT_MET), ("school", "excellent", 1, NO_DATA),
-     ("school", None, 1, NO_DATA), ("school", 1, 1, NO_DATA),
-     ("organisation", "none", 1, NOT_APPLICABLE), ("vocational", None, 2, NOT_APPLICABLE)],
-)  # fmt: skip
+    [
+        ("school", "basic", 1, MET),
+        ("school", "none", 1, NOT_MET),
+        ("school", "good", 2, MET),
+        ("school", "basic", 2, NOT_MET),
+        ("school", "excellent", 1, NO_DATA),
+        ("school", None, 1, NO_DATA),
+        ("school", 1, 1, NO_DATA),
+        ("organisation", "none", 1, NOT_APPLICABLE),
+        ("vocational", None, 2, NOT_APPLICABLE),
+    ],
+)
 def test_u3_4_digital_level_applies_to_schools_only(kind, value, level, expected) -> None:
     unit = dv_unit(level, kind=kind, **{"U3.4": value})
     assert status(evaluate(DV, unit), level, "U3.4") == expected
@@ -268,8 +298,11 @@ def test_a_unit_without_kind_gets_no_kind_scoped_indicator() -> None:
     del unit["kind"], unit["public"]
     result = evaluate(DV, unit)
     assert [status(result, 1, c) for c in ("U1.3", "U2.4", "U3.4", "U3.5")] == [
-        NOT_APPLICABLE, MET, NOT_APPLICABLE, NOT_APPLICABLE,
-    ]  # fmt: skip
+        NOT_APPLICABLE,
+        MET,
+        NOT_APPLICABLE,
+        NOT_APPLICABLE,
+    ]
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -291,10 +324,12 @@ def xa_units(draw):
         values[code] = draw(st.one_of(st.none(), st.integers(0, top)))
     values["X5.1"] = draw(rates())
     den = draw(st.integers(0, 40))
-    values["X5.2"] = {"trained": draw(st.integers(0, 40)), "university": draw(st.integers(0, 40)),
-                      "den": den}  # fmt: skip
-    return {"code": "P", "year": 2024, "difficult_area": draw(st.booleans()),
-            "indicators": values}  # fmt: skip
+    values["X5.2"] = {
+        "trained": draw(st.integers(0, 40)),
+        "university": draw(st.integers(0, 40)),
+        "den": den,
+    }
+    return {"code": "P", "year": 2024, "difficult_area": draw(st.booleans()), "indicators": values}
 
 
 @st.composite
@@ -352,6 +387,11 @@ def test_criteria_and_levels_combine_their_parts_by_the_rule(pair) -> None:
             assert set(criterion["indicators"].values()) <= {MET, NOT_MET, NO_DATA, NOT_APPLICABLE}
         assert level["status"] == combine(c["status"] for c in level["criteria"].values())
     statuses = {k: v["status"] for k, v in result["levels"].items()}
-    expected = 2 if statuses["2"] == MET else 1 if statuses["1"] == MET else (
-        0 if statuses["1"] == NOT_MET else None)  # fmt: skip
+    expected = (
+        2
+        if statuses["2"] == MET
+        else 1
+        if statuses["1"] == MET
+        else (0 if statuses["1"] == NOT_MET else None)
+    )
     assert result["level"] == expected
