@@ -3,6 +3,8 @@ changed in place, and the set in force for a year."""
 
 from __future__ import annotations
 
+import copy as copy_module
+import json
 import shutil
 
 import pytest
@@ -117,3 +119,84 @@ def test_next_version_suggestions() -> None:
     assert loader.next_version("1") == "2"
     assert loader.next_version("2024.9") == "2024.10"
     assert loader.next_version("a") == "a.1"
+
+
+# --- the admin: the other way to correct a set ---------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def post_set(client, content, row=None, **extra):
+    url = (
+        f"/admin/recognition/criteriaset/{row.pk}/change/"
+        if row
+        else ("/admin/recognition/criteriaset/add/")
+    )
+    return client.post(url, {"content": json.dumps(content), "active": "on", **extra})
+
+
+def test_the_admin_checks_the_content_and_fills_the_row_from_it(admin_client) -> None:
+    raw = criteria.read_file(XA)[0]
+    response = post_set(admin_client, raw)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = CriteriaSet.objects.get()
+    assert (row.code, row.version, row.model) == ("cdht-xa-tt25-2023", "1", "cdht_commune")
+    assert row.sha256 == criteria.sha256_of(raw)
+    broken = copy_module.deepcopy(raw)
+    broken["criteria"][0]["indicators"][0]["kind"] = "ratio"
+    response = post_set(admin_client, broken, row)
+    assert response.status_code == 200
+    assert "/criteria/0/indicators/0/kind" in response.content.decode()
+    row.refresh_from_db()
+    assert row.sha256 == criteria.sha256_of(raw)
+
+
+def test_a_used_set_must_be_saved_as_a_new_version(admin_client) -> None:
+    loader.load([XA])
+    row = CriteriaSet.objects.get()
+    tree = build_tree()
+    Application.objects.create(
+        unit=tree.commune_a1,
+        model="cdht_commune",
+        criteria_set=row,
+        year=2024,
+        level=1,
+        office=tree.district_a,
+    )
+    changed = copy_module.deepcopy(row.content)
+    changed["criteria"][4]["indicators"][0]["min"] = {"1": 65, "2": 80}
+    response = post_set(admin_client, changed, row)
+    assert response.status_code == 200
+    assert "Save as new" in response.content.decode() or "Lưu" in response.content.decode()
+    same_version = post_set(admin_client, changed, row, _saveasnew="1")
+    assert same_version.status_code == 200
+    assert CriteriaSet.objects.count() == 1
+    changed["version"] = "2"
+    response = post_set(admin_client, changed, row, _saveasnew="1")
+    assert response.status_code == 302
+    new = CriteriaSet.objects.get(version="2")
+    assert criteria.definition(new).indicator("X5.1").threshold.minimum[1] == 65
+    row.refresh_from_db()
+    assert criteria.definition(row).indicator("X5.1").threshold.minimum[1] == 60
+
+
+def test_applications_and_tallies_are_read_only_in_the_admin(admin_client) -> None:
+    loader.load([XA])
+    tree = build_tree()
+    app = Application.objects.create(
+        unit=tree.commune_a1,
+        model="cdht_commune",
+        year=2024,
+        criteria_set=CriteriaSet.objects.get(),
+        level=1,
+        office=tree.district_a,
+    )
+    page = admin_client.get(f"/admin/recognition/application/{app.pk}/change/")
+    assert page.status_code == 200
+    assert admin_client.get("/admin/recognition/application/add/").status_code == 403
+    assert admin_client.get("/admin/recognition/tally/").status_code == 200
