@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from collection.admin import _ReadOnly  # the project's one read-only admin mixin
+
 from . import criteria
 from .models import (
     Answer,
@@ -46,9 +48,9 @@ class CriteriaSetForm(forms.ModelForm):
         if definition is None:
             return cleaned
         row = self.instance
-        sha256 = criteria.sha256_of(cleaned["content"])
+        values = criteria.row_values(definition, cleaned["content"])
         used = row.pk is not None and row.applications.exists()
-        if used and sha256 != row.sha256:
+        if used and values["sha256"] != row.sha256:
             message = _(
                 "Applications already use this version, so its content cannot change. Give the "
                 'content a new "version" and press "Save as new".'
@@ -60,18 +62,8 @@ class CriteriaSetForm(forms.ModelForm):
             message = _('Set %(code)s already has a version "%(version)s": change "version".')
             self.add_error("content", message % vars(definition))
             return cleaned
-        for name in (
-            "code",
-            "version",
-            "model",
-            "title",
-            "source",
-            "status",
-            "valid_from",
-            "valid_to",
-        ):
-            setattr(row, name, getattr(definition, name))
-        row.sha256 = sha256
+        for name, value in values.items():
+            setattr(row, name, value)
         return cleaned
 
 
@@ -83,9 +75,7 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
     form = CriteriaSetForm
     save_as = True
     list_display = [
-        "code",
-        "version",
-        "model",
+        *criteria.ROW_FIELDS[:3],
         "status",
         "valid_from",
         "valid_to",
@@ -95,27 +85,13 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
     list_filter = ["model", "status", "active"]
     search_fields = ["code", "title", "source"]
     readonly_fields = [
-        "code",
-        "version",
-        "model",
-        "title",
-        "source",
-        "status",
-        "valid_from",
-        "valid_to",
+        *criteria.ROW_FIELDS,
         "sha256",
         "loaded_at",
         "used_by",
     ]
     fields = [
-        "code",
-        "version",
-        "model",
-        "title",
-        "source",
-        "status",
-        "valid_from",
-        "valid_to",
+        *criteria.ROW_FIELDS,
         "used_by",
         "active",
         "content",
@@ -134,21 +110,12 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
         )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(_ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AnswerInline(ReadOnlyInline):
@@ -176,17 +143,9 @@ class DecisionInline(ReadOnlyInline):
     fields = ["outcome", "number", "signed_on", "signer", "level", "valid_until", "reasons"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    # Applications and registers change through recognition.services and the registers'
-    # forms (scope, versions, audit, the value store); the admin only shows them.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(_ReadOnly, SimpleHistoryAdmin):
+    """Applications and registers change through recognition.services and the registers'
+    forms (scope, versions, audit, the value store); the admin only shows them."""
 
 
 @admin.register(Application)

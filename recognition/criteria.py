@@ -531,6 +531,17 @@ def canonical(content: Mapping) -> str:
     return json.dumps(_plain(content), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# The CriteriaSet columns that repeat the content (for lists and queries); always taken from it.
+ROW_FIELDS = ("code", "version", "model", "title", "source", "status", "valid_from", "valid_to")
+
+
+def row_values(definition: CriteriaSetDef, content: Mapping) -> dict:
+    """A CriteriaSet row's fields for this content: the columns, the content, its sha256."""
+    values = {name: getattr(definition, name) for name in ROW_FIELDS}
+    content = canonical_content(content)
+    return values | {"content": content, "sha256": sha256_of(content)}
+
+
 def canonical_content(content: Mapping) -> dict:
     """What a CriteriaSet row stores: the content as plain JSON (string keys)."""
     return _plain(content)

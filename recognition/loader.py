@@ -61,25 +61,15 @@ def _write(read: list) -> LoadResult:
     result = LoadResult()
     problems = []
     for doc, definition in read:
-        content = criteria.canonical_content(doc.data)
-        sha256 = criteria.sha256_of(content)
-        values = {
-            "model": definition.model,
-            "title": definition.title,
-            "source": definition.source,
-            "status": definition.status,
-            "valid_from": definition.valid_from,
-            "valid_to": definition.valid_to,
-            "content": content,
-            "sha256": sha256,
-        }
+        values = criteria.row_values(definition, doc.data)
+        sha256 = values["sha256"]
         row = (
             CriteriaSet.objects.select_for_update()
             .filter(code=definition.code, version=definition.version)
             .first()
         )
         if row is None:
-            CriteriaSet.objects.create(code=definition.code, version=definition.version, **values)
+            CriteriaSet.objects.create(**values)
             result.created += 1
         elif row.sha256 == sha256:
             result.unchanged += 1

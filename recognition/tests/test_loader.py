@@ -25,6 +25,19 @@ def copy(tmp_path, source, name=None):
     return target
 
 
+def apply_with(criteria_set: CriteriaSet) -> Application:
+    """An application (of a small tree's commune) that uses `criteria_set`."""
+    tree = build_tree()
+    return Application.objects.create(
+        unit=tree.commune_a1,
+        model=criteria_set.model,
+        criteria_set=criteria_set,
+        year=2024,
+        level=1,
+        office=tree.district_a,
+    )
+
+
 def test_it_loads_every_set_and_reloading_changes_nothing() -> None:
     result = loader.load()
     assert result.created == len(criteria.set_files()) == 10
@@ -53,15 +66,7 @@ def test_a_used_version_is_never_changed_in_place(tmp_path) -> None:
     path, other = copy(tmp_path, XA), copy(tmp_path, DV)
     loader.load([path])
     row = CriteriaSet.objects.get()
-    tree = build_tree()
-    Application.objects.create(
-        unit=tree.commune_a1,
-        model="cdht_commune",
-        criteria_set=row,
-        year=2024,
-        level=1,
-        office=tree.district_a,
-    )
+    apply_with(row)
     path.write_text(path.read_text().replace("min: {1: 60, 2: 80}", "min: {1: 65, 2: 80}"))
     with pytest.raises(loader.LoadError) as error:
         loader.load([path, other])
@@ -159,15 +164,7 @@ def test_the_admin_checks_the_content_and_fills_the_row_from_it(admin_client) ->
 def test_a_used_set_must_be_saved_as_a_new_version(admin_client) -> None:
     loader.load([XA])
     row = CriteriaSet.objects.get()
-    tree = build_tree()
-    Application.objects.create(
-        unit=tree.commune_a1,
-        model="cdht_commune",
-        criteria_set=row,
-        year=2024,
-        level=1,
-        office=tree.district_a,
-    )
+    apply_with(row)
     changed = copy_module.deepcopy(row.content)
     changed["criteria"][4]["indicators"][0]["min"] = {"1": 65, "2": 80}
     response = post_set(admin_client, changed, row)
@@ -187,15 +184,7 @@ def test_a_used_set_must_be_saved_as_a_new_version(admin_client) -> None:
 
 def test_applications_and_tallies_are_read_only_in_the_admin(admin_client) -> None:
     loader.load([XA])
-    tree = build_tree()
-    app = Application.objects.create(
-        unit=tree.commune_a1,
-        model="cdht_commune",
-        year=2024,
-        criteria_set=CriteriaSet.objects.get(),
-        level=1,
-        office=tree.district_a,
-    )
+    app = apply_with(CriteriaSet.objects.get())
     page = admin_client.get(f"/admin/recognition/application/{app.pk}/change/")
     assert page.status_code == 200
     assert admin_client.get("/admin/recognition/application/add/").status_code == 403
