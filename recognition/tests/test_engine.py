@@ -362,18 +362,36 @@ def test_a_unit_meeting_level_2_meets_level_1_unless_only_u3_3_fails(unit) -> No
         assert result["levels"]["1"]["status"] == MET
 
 
+RATE_KEYS = {
+    "X5.1": "num",
+    "X5.2": "trained",
+    "U2.1": "num",
+    "U2.4": "num",
+    "U3.1": "num",
+    "U3.1_learners": "num",
+}
+
+
 @settings(max_examples=60, deadline=None)
-@given(xa_units(), st.sampled_from(["X5.1", "X5.2"]), st.integers(1, 30))
-def test_raising_a_count_never_lowers_the_level(unit, code, more) -> None:
-    before = evaluate(XA, unit)["level"]
-    value = unit["indicators"][code]
+@given(
+    st.one_of(xa_units().map(lambda u: (XA, u)), dv_units().map(lambda u: (DV, u))),
+    st.sampled_from(sorted(RATE_KEYS)),
+    st.integers(1, 30),
+)
+def test_raising_a_count_never_lowers_the_level(pair, code, more) -> None:
+    definition, unit = pair
+    value = unit["indicators"].get(code)
     if value is None:
         return
-    key = "num" if code == "X5.1" else "trained"
-    unit["indicators"][code] = value | {key: value[key] + more}
-    after = evaluate(XA, unit)["level"]
+    before = evaluate(definition, unit)
+    unit["indicators"][code] = value | {RATE_KEYS[code]: value[RATE_KEYS[code]] + more}
+    after = evaluate(definition, unit)
+    rank = {NOT_MET: 0, NO_DATA: 1, MET: 2}
+    for level in ("1", "2"):
+        old, new = before["levels"][level]["status"], after["levels"][level]["status"]
+        assert old == new or rank[new] > rank[old]
     order = {None: -1, 0: 0, 1: 1, 2: 2}
-    assert before is None or order[after] >= order[before]
+    assert before["level"] is None or order[after["level"]] >= order[before["level"]]
 
 
 @settings(max_examples=60, deadline=None)

@@ -151,6 +151,8 @@ def test_the_admin_checks_the_content_and_fills_the_row_from_it(admin_client) ->
     assert response.status_code == 302, response.content.decode()[:2000]
     row = CriteriaSet.objects.get()
     assert (row.code, row.version, row.model) == ("cdht-xa-tt25-2023", "1", "cdht_commune")
+    page = admin_client.get(f"/admin/recognition/criteriaset/{row.pk}/change/")
+    assert page.status_code == 200 and "X5.2" in page.content.decode()
     assert row.sha256 == criteria.sha256_of(raw)
     broken = copy_module.deepcopy(raw)
     broken["criteria"][0]["indicators"][0]["kind"] = "ratio"
