@@ -299,3 +299,16 @@ def test_definition_is_parsed_once_per_content() -> None:
     assert first.indicator("U3.4").scale == ("none", "basic", "good")
     with pytest.raises(KeyError):
         first.indicator("U9.9")
+
+
+def test_a_decimal_threshold_is_compared_exactly() -> None:
+    raw = copy.deepcopy(SETS["cdht-xa-tt25-2023"][0])
+    raw["criteria"][4]["indicators"][0]["min"] = {"1": 12.5, "2": 33.3}
+    x5_1 = criteria.parse(raw).indicator("X5.1")
+    from recognition.engine import indicator_status
+
+    assert indicator_status(x5_1, {}, {"num": 1, "den": 8}, 1) == MET
+    assert indicator_status(x5_1, {}, {"num": 124, "den": 1000}, 1) == NOT_MET
+    assert indicator_status(x5_1, {}, {"num": 333, "den": 1000}, 2) == MET
+    assert indicator_status(x5_1, {}, {"num": 3329, "den": 10000}, 2) == NOT_MET
+    assert x5_1.threshold_text({}, 2) == "≥ 33,3%"
