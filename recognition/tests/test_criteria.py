@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from recognition import criteria
-from recognition.engine import MET, NO_DATA, NOT_MET, evaluate
+from recognition.engine import MET, NO_DATA, NOT_MET, evaluate, indicator_status
 from recognition.models import CriteriaSet
 
 SETS = {path.stem: criteria.read_file(path) for path in criteria.set_files()}
@@ -170,8 +170,6 @@ def test_a_trend_is_a_strict_rise_or_fall() -> None:
     assert h4(1, **{"H4.2": 12})["H4.2"] == NO_DATA
     tinh = definition("cdht-tinh-tt25-2023")
     poverty = tinh.indicator("T4.2")
-    from recognition.engine import indicator_status
-
     assert indicator_status(poverty, {}, {"value": 2.4, "previous": 2.5}, 1) == MET
     assert indicator_status(poverty, {}, {"value": 2.5, "previous": 2.5}, 1) == NOT_MET
     museum = tinh.indicator("T3.4")
@@ -305,8 +303,6 @@ def test_a_decimal_threshold_is_compared_exactly() -> None:
     raw = copy.deepcopy(SETS["cdht-xa-tt25-2023"][0])
     raw["criteria"][4]["indicators"][0]["min"] = {"1": 12.5, "2": 33.3}
     x5_1 = criteria.parse(raw).indicator("X5.1")
-    from recognition.engine import indicator_status
-
     assert indicator_status(x5_1, {}, {"num": 1, "den": 8}, 1) == MET
     assert indicator_status(x5_1, {}, {"num": 124, "den": 1000}, 1) == NOT_MET
     assert indicator_status(x5_1, {}, {"num": 333, "den": 1000}, 2) == MET
