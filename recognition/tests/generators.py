@@ -33,6 +33,8 @@ EDGE_DENS = (1, 2, 3, 7, 9, 33, 99, 100, 101, 333, 1001)
 CDHT_BOOLEANS = ("X1.1", "X1.2", "X1.3", "X2.1", "X2.2", "X2.3", "X3.1", "X3.2", "X3.3")
 # ordinal indicator -> (level 1 minimum, level 2 minimum)
 CDHT_ORDINALS = {"X4.1": (1, 1), "X4.2": (2, 3), "X4.3": (2, 3), "X4.4": (1, 2)}
+# the highest value an ordinal takes: X4.1 is 1 if PCGD mầm non 5 tuổi is met, else 0
+CDHT_ORDINAL_TOPS = {"X4.1": 1, "X4.2": 3, "X4.3": 3, "X4.4": 2}
 X5_1 = (60, 80)
 # difficult_area -> level -> (trained %, university %)
 X5_2 = {False: {1: (50, 12), 2: (60, 15)}, True: {1: (40, 10), 2: (50, 12)}}
@@ -115,10 +117,10 @@ def _rate(src, good: bool, percents) -> object:
     return {"num": _num_near(src, den, percents), "den": den}
 
 
-def _ordinal(src, good: bool, minimums) -> object:
+def _ordinal(src, good: bool, minimums, top: int) -> object:
     if good:
-        return src.integer(max(minimums), 4)
-    return src.choice((None, MISSING, 0, 1, 2, 3, 4))
+        return src.integer(max(minimums), top)
+    return src.choice((None, MISSING, *range(top + 1)))
 
 
 def _x5_2(src, good: bool) -> object:
@@ -168,7 +170,7 @@ def cdht_unit(src, code: str) -> dict:
     for key in CDHT_BOOLEANS:
         _put(indicators, key, _boolean(src, good()))
     for key, minimums in CDHT_ORDINALS.items():
-        _put(indicators, key, _ordinal(src, good(), minimums))
+        _put(indicators, key, _ordinal(src, good(), minimums, CDHT_ORDINAL_TOPS[key]))
     _put(indicators, "X5.1", _rate(src, good(), X5_1))
     _put(indicators, "X5.2", _x5_2(src, good()))
     return _unit(code, src.choice(YEARS), {"difficult_area": _flag(src)}, indicators)
