@@ -158,12 +158,20 @@ def _check_rate(indicator: IndicatorDef, unit: Mapping, value: Any, level: int) 
 
 
 def _check_compound(indicator: IndicatorDef, unit: Mapping, value: Any, level: int) -> str:
-    parts: tuple[Part, ...] = indicator.parts
-    counts = _counts(value, [p.input for p in parts] + ["den"])
-    if counts is None:
+    """Every part must meet its share of the one denominator; the parts combine like the
+    indicators of a criterion, so a share known to fall short is not met even when another
+    part is missing (as U3.1's members and learners do)."""
+    if not isinstance(value, Mapping):
         return NO_DATA
-    den = counts["den"]
-    return combine(_share(counts[p.input], den, p.threshold.at(unit, level)) for p in parts)
+    den = _count(value.get("den"))
+
+    def part(p: Part) -> str:
+        num = _count(value.get(p.input))
+        if num is None or den is None:
+            return NO_DATA
+        return _share(num, den, p.threshold.at(unit, level))
+
+    return combine(part(p) for p in indicator.parts)
 
 
 def _check_boolean(indicator: IndicatorDef, unit: Mapping, value: Any, level: int) -> str:

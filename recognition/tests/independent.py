@@ -8,9 +8,9 @@ Readings this module takes where the issue's text leaves room (the report lists 
 - a compound indicator (X5.2's two shares, U3.1 with `U3.1_learners` for a vocational unit) is
   combined like a criterion: `not_met` if any part is `not_met`, else `no_data` if any part is;
 - a part of a rate that is missing or null (`num`, `den`, `trained`, …) makes that part `no_data`;
-- a level's status comes only from its own indicators; `level` is 2 only when level 1 is met as
-  well (item 2: "levels cumulative"; it matters only for U3.3 of a unit that is not public, which
-  applies at level 1 and not at level 2);
+- a level's status comes only from its own indicators, and `level` is exactly the format's rule
+  (2 if level 2 is met, else 1 if level 1 is met, else 0 if level 1 is not met, else null): a
+  unit that is not public and lacks U3.3's title (it applies at level 1, not at level 2) reads 2;
 - absent `difficult_area` / `public` are false, an absent or unknown `kind` is none of the kinds;
 - an ordinal that is not an integer (or a digital-transformation level outside none/basic/good)
   is `no_data`, like null.
@@ -41,8 +41,10 @@ def combine(statuses) -> str:
 
 
 def overall_level(level_1: str, level_2: str) -> int | None:
+    if level_2 == MET:
+        return 2
     if level_1 == MET:
-        return 2 if level_2 == MET else 1
+        return 1
     if level_1 == NOT_MET:
         return 0
     return None

@@ -413,3 +413,12 @@ def test_criteria_and_levels_combine_their_parts_by_the_rule(pair) -> None:
         else (0 if statuses["1"] == NOT_MET else None)
     )
     assert result["level"] == expected
+
+
+def test_a_share_of_x5_2_known_to_fall_short_is_not_met_whatever_the_other_part() -> None:
+    short = xa_unit(1, **{"X5.2": {"trained": 499, "university": None, "den": 1000}})
+    assert status(evaluate(XA, short), 1, "X5.2") == NOT_MET
+    unknown = xa_unit(1, **{"X5.2": {"trained": 500, "den": 1000}})
+    assert status(evaluate(XA, unknown), 1, "X5.2") == NO_DATA
+    no_den = xa_unit(1, **{"X5.2": {"trained": 0, "university": 0}})
+    assert status(evaluate(XA, no_den), 1, "X5.2") == NO_DATA

@@ -206,8 +206,8 @@ def test_u3_3_applies_at_level_2_only_to_a_public_unit():
     assert status_of(private, "U3.3", "1") == NOT_MET
     assert status_of(private, "U3.3", "2") == NOT_APPLICABLE
     assert private["levels"]["2"]["status"] == MET
-    # levels are cumulative: level 2 met on its own indicators is no level 2 without level 1
-    assert private["level"] == 0
+    # the format's rule reads level 2 first: met on its own indicators, it is level 2
+    assert private["level"] == 2
     public = dvht("organisation", public=True, **{"U3.3": False})
     assert status_of(public, "U3.3", "2") == NOT_MET
 
