@@ -402,7 +402,7 @@ def _clean_parts(indicator, value: Mapping) -> dict:
 def _check_with_engine(set_def, app: Application, code: str, value) -> None:
     """The engine reads the value without failing (an unknown level word, a wrong shape)."""
     try:
-        engine.evaluate(set_def, _unit_mapping(app, {code: value}))
+        engine.evaluate(set_def, unit_mapping(app, {code: value}))
     except (ValueError, KeyError, TypeError, ArithmeticError) as error:
         raise RecognitionError(
             _("%(code)s: the value cannot be read (%(error)s).") % {"code": code, "error": error},
@@ -515,7 +515,7 @@ def remove_evidence(evidence: Evidence, *, actor) -> None:
 # --- evaluation ---------------------------------------------------------------------------
 
 
-def _unit_mapping(app: Application, values: Mapping[str, object]) -> dict:
+def unit_mapping(app: Application, values: Mapping[str, object]) -> dict:
     return {
         "code": app.unit.code, "year": app.year, "difficult_area": app.difficult_area,
         "kind": app.unit_kind, "public": app.public, "indicators": dict(values),
@@ -528,7 +528,7 @@ def values_of(app: Application) -> dict:
 
 def evaluation(app: Application) -> dict:
     """The engine's reading of the answers now (no evidence rule: that is the submission's)."""
-    return engine.evaluate(definition(app), _unit_mapping(app, values_of(app)))
+    return engine.evaluate(definition(app), unit_mapping(app, values_of(app)))
 
 
 def _combine(statuses: Iterable[str]) -> str:

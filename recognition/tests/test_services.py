@@ -370,8 +370,14 @@ def test_a_council_of_seven_is_formed(world):
 def test_the_opinion_checks_the_version(world):
     app = make(world, "in_council")
     with pytest.raises(StaleVersion):
-        services.record_opinion(app, met_on=DAY, opinion="Đạt", recommendation="recognise",
-                                version=app.version - 1, actor=world.users.district_admin)
+        services.record_opinion(
+            app,
+            met_on=DAY,
+            opinion="Đạt",
+            recommendation="recognise",
+            version=app.version - 1,
+            actor=world.users.district_admin,
+        )
 
 
 def test_a_decision_of_recognition(world, published):
