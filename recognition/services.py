@@ -247,8 +247,12 @@ def _prefill_one(app: Application, indicator) -> prefill.Prefilled | None:
         return None
     if indicator.kind == "share_recognised":
         cascade = definition(app).cascade or {}
+        # The level of the recognitions below that count at the level applied for (TT 25:
+        # level 1 counts communes at level 1, level 2 those at level 2).
+        counted = getattr(indicator, "counts_level", None) or {}
         return reader(
-            app.unit, app.year, level=app.level, model=cascade.get("model", ""),
+            app.unit, app.year, level=counted.get(app.level, app.level),
+            model=cascade.get("model", ""),
             policy=cascade.get("policy", "valid"),
         )  # fmt: skip
     return reader(app.unit, app.year)
@@ -531,23 +535,6 @@ def evaluation(app: Application) -> dict:
     return engine.evaluate(definition(app), unit_mapping(app, values_of(app)))
 
 
-def _combine(statuses: Iterable[str]) -> str:
-    kept = [s for s in statuses if s != engine.NOT_APPLICABLE]
-    if engine.NOT_MET in kept:
-        return engine.NOT_MET
-    return engine.NO_DATA if engine.NO_DATA in kept else engine.MET
-
-
-def _overall(levels: Mapping[str, Mapping]) -> int | None:
-    ordered = sorted(levels, key=int)
-    for key in reversed(ordered):
-        if levels[key]["status"] == engine.MET:
-            return int(key)
-    if ordered and levels[ordered[0]]["status"] == engine.NOT_MET:
-        return 0
-    return None
-
-
 def evidenced(app: Application) -> set[str]:
     """Indicators with evidence: a file attached to them, or a figure linked to XHHT's data."""
     files = set(app.evidence.exclude(indicator="").values_list("indicator", flat=True))
@@ -569,10 +556,10 @@ def frozen_result(app: Application) -> dict:
                 if status == engine.MET and code not in have:
                     criterion["indicators"][code] = missing_as
                     lacking.add(code)
-            criterion["status"] = _combine(criterion["indicators"].values())
-        level["status"] = _combine(c["status"] for c in level["criteria"].values())
+            criterion["status"] = engine.combine(criterion["indicators"].values())
+        level["status"] = engine.combine(c["status"] for c in level["criteria"].values())
     if set_def.method == "levels":
-        result["level"] = _overall(result.get("levels", {}))
+        result["level"] = engine.reached(set_def.levels, result.get("levels", {}))
     result["criteria_set"] = app.criteria_set.code
     result["version"] = app.criteria_set.version
     result["without_evidence"] = sorted(lacking)

@@ -207,9 +207,17 @@ def _status(ind: IndicatorDef, unit: Mapping, level: int) -> str:
     raise ValueError(ind.kind)
 
 
-def _combine(statuses) -> str:
+def combine(statuses) -> str:
     kept = [s for s in statuses if s != NOT_APPLICABLE]
     return NOT_MET if NOT_MET in kept else NO_DATA if NO_DATA in kept else MET
+
+
+def reached(set_levels, levels) -> int | None:
+    ordered = sorted(set_levels)
+    for level in reversed(ordered):
+        if levels[str(level)]["status"] == MET:
+            return level
+    return 0 if levels[str(ordered[0])]["status"] == NOT_MET else None
 
 
 def evaluate(definition: CriteriaSetDef, unit: Mapping) -> dict:
@@ -218,17 +226,10 @@ def evaluate(definition: CriteriaSetDef, unit: Mapping) -> dict:
         crits = {}
         for c in definition.criteria:
             inds = {i.code: _status(i, unit, level) for i in c.indicators}
-            crits[c.code] = {"status": _combine(inds.values()), "indicators": inds}
-        levels[str(level)] = {"status": _combine(x["status"] for x in crits.values()),
+            crits[c.code] = {"status": combine(inds.values()), "indicators": inds}
+        levels[str(level)] = {"status": combine(x["status"] for x in crits.values()),
                               "criteria": crits}  # fmt: skip
-    overall = None
-    if levels.get("2", {}).get("status") == MET:
-        overall = 2
-    elif levels["1"]["status"] == MET:
-        overall = 1
-    elif levels["1"]["status"] == NOT_MET:
-        overall = 0
-    return {"level": overall, "levels": levels}
+    return {"level": reached(definition.levels, levels), "levels": levels}
 
 
 def install() -> bool:
