@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from collection.tasks import EVIDENCE_KINDS, MAX_EVIDENCE_BYTES
 from core.numbers import NotANumber, parse_number
+from core.templatetags.xhht import vn_date
 from core.text import nfc
 from core.uploads import UploadRefused, check_upload
 from units.access import can
@@ -204,13 +205,13 @@ def register(
                 "The criteria set names no decider for units of level “%(level)s” filing on "
                 "%(day)s; an administrator can add one to the criteria set."
             )
-            % {"level": own_level or "—", "day": filed_on.strftime("%d/%m/%Y")}
+            % {"level": own_level or "—", "day": vn_date(filed_on)}
         )
     office = office_for(unit, decider.office_level, filed_on)
     if office is None:
         raise RecognitionError(
             _("No unit of level “%(level)s” stands above this unit on %(day)s to decide.")
-            % {"level": decider.office_level, "day": filed_on.strftime("%d/%m/%Y")}
+            % {"level": decider.office_level, "day": vn_date(filed_on)}
         )
     fields = {
         "criteria_set": criteria_set, "level": level, "office": office,
