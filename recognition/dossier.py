@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 
 from django.utils import translation
@@ -74,12 +75,25 @@ def _indicator_status(result: dict, level: int, criterion: str, code: str) -> st
 def _letterhead(app: Application, part: str):
     kind, abbreviation = KINDS[part]
     base = default_letterhead(app.unit, app.year)
-    office = app.office.name
-    recipient = f"{app.decider_title} {office[0].lower()}{office[1:]}".strip()
+    recipient = addressee(app.decider_title, app.office.name)
     return dataclasses.replace(
         base, symbol=base.symbol.replace("BC-", f"{abbreviation}-", 1),
         recipients=(recipient,), signer=default_signer(app.unit),
     ), kind  # fmt: skip
+
+
+def addressee(title: str, office: str) -> str:
+    """ "Kính gửi" of the decider: its title with the office's own name for the level word
+    ("Chủ tịch Ủy ban nhân dân cấp huyện" -> "… huyện Cát Hải"), without the set's
+    parenthetical notes."""
+    title = re.sub(r"\s*\([^)]*\)", "", title).strip()
+    place = f"{office[:1].lower()}{office[1:]}"
+    if LEVEL_WORD.search(title):
+        return LEVEL_WORD.sub(place, title, count=1)
+    return f"{title} {place}".strip()
+
+
+LEVEL_WORD = re.compile(r"cấp (xã|huyện|tỉnh)")
 
 
 def _subject(app: Application, what: str) -> str:

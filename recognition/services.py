@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -237,7 +237,14 @@ def register(
         app = Application(unit=unit, model=model, year=year, updated_by=actor, **fields)
         app._history_user = actor
         app._change_reason = "register"
-        app.save()
+        try:
+            with transaction.atomic():
+                app.save()
+        except IntegrityError as error:  # a double click registered it meanwhile
+            raise RecognitionError(
+                _("This unit has already registered for this learning model for %(year)s.")
+                % {"year": year}
+            ) from error
     _prefill(app, set_def, actor, only_missing=existing is not None)
     return app
 

@@ -74,3 +74,18 @@ def test_an_unknown_part_is_refused(app):
 def test_the_summary_converts_to_pdf(app):
     data = pdf.to_pdf(dossier.render(app, "tong-hop"))
     assert data.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("title", "office", "expected"),
+    [
+        ("Trưởng phòng Giáo dục và Đào tạo", "Huyện Cát Hải",
+         "Trưởng phòng Giáo dục và Đào tạo huyện Cát Hải"),
+        ("Chủ tịch Ủy ban nhân dân cấp huyện (Phòng Giáo dục và Đào tạo thẩm định)",
+         "Huyện A", "Chủ tịch Ủy ban nhân dân huyện A"),
+        ("Giám đốc Sở Giáo dục và Đào tạo (chưa xác nhận)", "Thành phố Hải Phòng",
+         "Giám đốc Sở Giáo dục và Đào tạo thành phố Hải Phòng"),
+    ],
+)  # fmt: skip
+def test_the_request_is_addressed_to_the_decider_of_the_office(title, office, expected):
+    assert dossier.addressee(title, office) == expected
