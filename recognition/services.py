@@ -130,6 +130,13 @@ def _save(app: Application, actor, reason: str = "", **fields) -> Application:
     return app
 
 
+def _advance(app: Application, actor, reason: str, **fields) -> Application:
+    """A step on the locked application that no page edits (no version to check): it still
+    takes the next version, so that a page opened before it is stale."""
+    app.version += 1
+    return _save(app, actor, reason, **fields)
+
+
 def _status_refusal(app: Application) -> RecognitionError:
     return RecognitionError(
         _("This application is %(status)s: this step cannot be taken now.")
@@ -230,8 +237,7 @@ def register(
         )
     if existing is not None:
         # A withdrawn application comes back: its answers and evidence are kept.
-        existing.version += 1
-        app = _save(existing, actor, "register", status=Status.REGISTERED, result={},
+        app = _advance(existing, actor, "register", status=Status.REGISTERED, result={},
                     return_reason="", submitted_at=None, **fields)  # fmt: skip
     else:
         app = Application(unit=unit, model=model, year=year, updated_by=actor, **fields)
@@ -612,8 +618,7 @@ def record_review(app: Application, *, held_on: datetime.date, chair: str, parti
     review.participants, review.conclusion, review.recorded_by = participants, conclusion, actor
     review._history_user = actor
     review.save()
-    app.version += 1
-    _save(app, actor, "review", status=Status.REVIEWED)
+    _advance(app, actor, "review", status=Status.REVIEWED)
     return review
 
 
@@ -720,8 +725,7 @@ def form_council(app: Application, *, formed_on: datetime.date, formation_number
                                role=role, order=order)  # fmt: skip
         member._history_user = actor
         member.save()
-    app.version += 1
-    _save(app, actor, "council", status=Status.IN_COUNCIL)
+    _advance(app, actor, "council", status=Status.IN_COUNCIL)
     return council
 
 
@@ -782,8 +786,7 @@ def decide(app: Application, *, outcome: str, number: str, signed_on: datetime.d
                         recorded_by=actor, **fields)  # fmt: skip
     decision._history_user = actor
     decision.save()
-    app.version += 1
-    _save(app, actor, outcome, status=status)
+    _advance(app, actor, outcome, status=status)
     from recognition import publishing  # its owner's module; above this one in no import
 
     publishing.publish_recognition(app)
