@@ -109,3 +109,21 @@ def test_a_later_refusal_replaces_an_earlier_recognition(world, monkeypatch):
                     signer="A", reasons="Không đạt X5.1", actor=root)  # fmt: skip
     found = prefill.recognised_below(world.tree.district_a, 2024)
     assert found.value == {"num": 0, "den": 2}
+
+
+def test_a_districts_frozen_result_names_the_communes_decisions_it_counted(world, monkeypatch):
+    """With the real cdht-huyen set (data/rules/recognition), once the engine's branch is in."""
+    if not (testing.RULES / "cdht-huyen-tt25-2023.yaml").exists():
+        pytest.skip("the cdht-huyen-tt25-2023 set is not on this branch yet")
+    fake.fake_publishing(monkeypatch)
+    testing.load_set("cdht-huyen-tt25-2023")
+    root = world.users.superuser
+    a1 = testing.application(world.tree.commune_a1, root, year=2024, upto="recognised")
+    app = services.register(unit=world.tree.district_a, model="cdht_district", year=2024,
+                            level=1, actor=root)  # fmt: skip
+    assert app.office == world.tree.province
+    answer = app.answers.get(indicator="H4.1")
+    assert (answer.value, answer.source) == ({"num": 1, "den": 2}, "linked")
+    counted = [Decision.objects.get(application=a1).pk]
+    assert prefill.counted_ids(answer.source_note) == counted
+    assert services.frozen_result(app)["counted"] == counted

@@ -216,11 +216,13 @@ def test_answers_cannot_change_once_submitted(world):
                               actor=world.users.superuser)  # fmt: skip
 
 
-def test_another_communes_user_cannot_save_answers(world):
-    app = register(world)
+@pytest.mark.parametrize("who", ["other_district", "commune_reporter", "viewer"])
+def test_another_communes_user_cannot_save_answers(world, who):
+    app = register(world, world.users.district_admin, unit=world.tree.commune_a2)
     with pytest.raises(Http404):
         services.save_answers(app, {"X1.1": {"value": True}}, version=app.version,
-                              actor=world.users.other_district)  # fmt: skip
+                              actor=getattr(world.users, who))  # fmt: skip
+    assert not app.answers.exists()
 
 
 # --- evidence -----------------------------------------------------------------------------
