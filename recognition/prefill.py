@@ -116,8 +116,8 @@ def recognised_below(
     unit: OrgUnit, year: int, *, level: int = 1, model: str = "cdht_commune", policy: str = "valid"
 ) -> Prefilled | None:
     """Of the units below `unit` standing at the end of `year` at the cascade model's level,
-    how many hold a recognition at `level` or above: their latest decision for `model` up to
-    `year` is a recognition still valid in `year` ("valid") or of `year` itself ("same_year")."""
+    how many hold a recognition at `level` or above for `model`: one still valid in `year`
+    ("valid") or one of `year` itself ("same_year"); the newest such decision is named."""
     from .models import Decision
 
     day = datetime.date(year, 12, 31)
@@ -128,21 +128,19 @@ def recognised_below(
     ids = list(below.values_list("pk", flat=True))
     if not ids:
         return None
-    latest: dict[int, Decision] = {}
+    # A refusal (of a re-recognition or an upgrade) takes nothing away from a recognition
+    # still kept ("bảo lưu") in the year: each unit counts once, by its highest such level.
     decisions = Decision.objects.filter(
-        application__unit_id__in=ids, application__model=model, application__year__lte=year
-    ).order_by("application__year", "signed_on", "pk")
+        application__unit_id__in=ids, application__model=model, application__year__lte=year,
+        outcome=Decision.Outcome.RECOGNISED, level__gte=level,
+    ).order_by("application__year", "signed_on", "pk")  # fmt: skip
+    if policy == "same_year":
+        decisions = decisions.filter(application__year=year)
+    best: dict[int, int] = {}
     for decision in decisions.select_related("application"):
-        latest[decision.application.unit_id] = decision  # the newest wins
-    counted = []
-    for decision in latest.values():
-        if decision.outcome != Decision.Outcome.RECOGNISED or (decision.level or 0) < level:
-            continue
-        if policy == "same_year" and decision.application.year != year:
-            continue
-        if decision.valid_until is not None and decision.valid_until < year:
-            continue
-        counted.append(decision.pk)
+        if decision.valid_until is None or decision.valid_until >= year:
+            best[decision.application.unit_id] = decision.pk  # the newest wins
+    counted = list(best.values())
     counted.sort()
     note = _(
         "%(num)s of %(den)s units below recognised at level %(level)s or above (%(policy)s), "

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-import recognition.tests.fake_criteria  # noqa: F401  (the engine's stand-in while it is absent)
 from recognition import calendar, criteria
 
 D = datetime.date

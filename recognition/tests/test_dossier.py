@@ -8,7 +8,6 @@ import pytest
 from django.utils import translation
 from docx import Document as WordDocument
 
-import recognition.tests.fake_criteria  # noqa: F401  (the engine's stand-in while it is absent)
 from recognition import dossier, testing
 from recognition.models import Answer
 from reports import pdf

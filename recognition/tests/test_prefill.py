@@ -100,7 +100,7 @@ def test_the_cascade_counts_valid_recognitions_at_the_level_and_names_them(world
     assert later.value == {"num": 1, "den": 2}  # 2023's ran out after 2026, 2024's holds
 
 
-def test_a_later_refusal_replaces_an_earlier_recognition(world, monkeypatch):
+def test_a_later_refusal_leaves_a_recognition_still_kept(world, monkeypatch):
     fake.fake_publishing(monkeypatch)
     root = world.users.superuser
     testing.application(world.tree.commune_a1, root, year=2023, upto="recognised")
@@ -108,7 +108,8 @@ def test_a_later_refusal_replaces_an_earlier_recognition(world, monkeypatch):
     services.decide(app, outcome="refused", number="9", signed_on=datetime.date(2025, 3, 1),
                     signer="A", reasons="Không đạt X5.1", actor=root)  # fmt: skip
     found = prefill.recognised_below(world.tree.district_a, 2024)
-    assert found.value == {"num": 0, "den": 2}
+    assert found.value == {"num": 1, "den": 2}  # 2023's recognition is kept through 2026
+    assert prefill.recognised_below(world.tree.district_a, 2027).value == {"num": 0, "den": 2}
 
 
 def test_a_districts_frozen_result_names_the_communes_decisions_it_counted(world, monkeypatch):

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.http import Http404
 
-import recognition.tests.fake_criteria  # noqa: F401  (the engine's stand-in while it is absent)
 from recognition import criteria, queries, services, testing
 
 D = datetime.date
