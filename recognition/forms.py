@@ -136,18 +136,14 @@ class RegisterForm(NfcForm):
 
 
 def ordinal_choices(indicator) -> list[tuple[str, str]]:
-    """The levels an ordinal indicator is read on, lowest first, as (value, label)."""
-    scale = getattr(indicator, "scale", None) or getattr(indicator, "choices", None)
-    if isinstance(scale, Mapping):
-        return [(str(k), str(v)) for k, v in scale.items()]
-    if scale:
-        return [(str(s[0]), str(s[1])) if isinstance(s, list | tuple) else
-                (str(s), _ordinal_label(s)) for s in scale]  # fmt: skip
-    # The set names no scale: a PCGD-XMC level (0 = not reached … 3), else a
-    # digital-transformation level (none, basic, good), the two ordinals of TT 24 and TT 25.
-    if indicator.prefill.startswith(("pcgd", "xmc")) or indicator.code.startswith("X4"):
-        return [(str(n), _ordinal_label(n)) for n in range(4)]
-    return [(k, str(v)) for k, v in ORDINAL_LABELS.items()]
+    """The levels an ordinal indicator is read on, lowest first, as (value, label): its
+    scale, or whole numbers from 0 up to its highest named level (a PCGD-XMC level)."""
+    labels = dict(getattr(indicator, "scale_labels", None) or {})
+    scale = tuple(getattr(indicator, "scale", None) or ())
+    if not scale:
+        named = [int(k) for k in labels if str(k).isdigit()]
+        scale = tuple(range(0, max(named, default=3) + 1))
+    return [(str(v), labels.get(str(v)) or _ordinal_label(v)) for v in scale]
 
 
 def _ordinal_label(value) -> str:

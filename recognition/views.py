@@ -105,9 +105,10 @@ def _criteria_rows(app: Application, definition, result: dict, rows: dict) -> li
         shown = []
         for indicator in criterion.indicators:
             row = rows[indicator.code]
-            row.status = _engine(statuses.get(indicator.code) or (
-                "no_data" if row.threshold is not None else "not_applicable"
-            ))
+            row.status = _engine(
+                statuses.get(indicator.code)
+                or ("no_data" if row.threshold is not None else "not_applicable")
+            )
             shown.append(row)
         groups.append({"criterion": criterion, "status": _engine(found.get("status")),
                        "rows": shown})  # fmt: skip
@@ -163,7 +164,7 @@ def _actions(user, app: Application) -> dict:
         "edit": edit and app.status in OPEN,
         "submit": edit and app.status in OPEN and has_review,
         "withdraw": edit and app.status not in CLOSED,
-        "return": review and app.status in (Status.SUBMITTED, Status.IN_COUNCIL),
+        "return": review and app.status == Status.SUBMITTED,
         "council": review and app.status == Status.SUBMITTED and council is None,
         "opinion": review and app.status == Status.IN_COUNCIL and council is not None,
         "decide": decide and app.status == Status.IN_COUNCIL and council is not None
@@ -183,7 +184,7 @@ def _detail(request: HttpRequest, app: Application, *, template="recognition/det
         "withdraw_form": ConfirmForm(initial={"version": app.version}, prefix="withdraw"),
         "return_form": ReturnForm(initial={"version": app.version}),
         "council_form": CouncilForm(rows=_council_rows(request)),
-        "opinion_form": OpinionForm(initial={"version": council.version if council else 0}),
+        "opinion_form": OpinionForm(initial={"version": app.version}),
         "decide_form": DecideForm(),
     }  # fmt: skip
     levels = result.get("levels") or {}
@@ -359,6 +360,9 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, app, status=409, **(again | {"version": app.version}),
                        error=str(stale), stale=True)  # fmt: skip
     except services.RecognitionError as refused:
+        for code in getattr(refused, "items", None) or ():
+            if code in rows:
+                rows[code].error = str(refused)
         return _detail(request, app, **again, error=str(refused))
     refused_files = _attach_files(request, app, rows)
     if refused_files:
