@@ -353,7 +353,7 @@ class CouncilForm(NfcForm):
             )
             self.fields[f"role_{i}"] = forms.ChoiceField(
                 label=gettext_lazy("Role in the council"), choices=CouncilMember.Role.choices,
-                initial=CouncilMember.Role.CHAIR if i == 0 else
+                required=False, initial=CouncilMember.Role.CHAIR if i == 0 else
                 CouncilMember.Role.SECRETARY if i == 1 else CouncilMember.Role.MEMBER,
             )  # fmt: skip
 
@@ -373,7 +373,7 @@ class CouncilForm(NfcForm):
     def members(self) -> list[dict]:
         data = self.cleaned_data
         return [{"name": data[f"name_{i}"], "position": data[f"position_{i}"],
-                 "role": data[f"role_{i}"]}
+                 "role": data[f"role_{i}"] or CouncilMember.Role.MEMBER}
                 for i in range(self.rows) if data.get(f"name_{i}")]  # fmt: skip
 
 
