@@ -162,23 +162,24 @@ def input_keys(indicator) -> tuple[str, ...]:
 
 
 def shown_value(indicator, value) -> str:
-    """An answer's value in words: có/không, 12/20 (60%), mức độ 2."""
+    """An answer's value in words: có/không, 1.200/2.000 (60%), mức độ 2."""
+    from core.templatetags.xhht import vn_number
+
     if value is None:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Mapping):
-        from core.templatetags.xhht import vn_number
-
-        parts = [f"{INPUT_LABELS.get(k, k)}: {vn_number(v)}" for k, v in value.items()]
         num, den = value.get("num"), value.get("den")
+        share = ""
         if isinstance(num, int | float) and isinstance(den, int | float) and den:
-            parts.append(f"({vn_number(Decimal(num) * 100 / Decimal(den), 1)}%)")
-        return "; ".join(parts)
+            share = f" ({vn_number(Decimal(num) * 100 / Decimal(den), 1)}%)"
+        if set(value) == {"num", "den"}:
+            return f"{vn_number(num)}/{vn_number(den)}{share}"
+        parts = [f"{INPUT_LABELS.get(k, k)}: {vn_number(v)}" for k, v in value.items()]
+        return "; ".join(parts) + share
     if indicator.kind == "ordinal":
         return dict(ordinal_choices(indicator)).get(str(value), str(value))
-    from core.templatetags.xhht import vn_number
-
     return vn_number(value) if isinstance(value, int | float) else str(value)
 
 
