@@ -298,9 +298,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     months: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for row in queries.due_items(request.user, today):
-        when, step, state = (_row_field(row, k) for k in ("date", "step", "state"))
+        when, step, state, app = (_row_field(row, k) for k in ("date", "step", "state",
+                                                               "application"))  # fmt: skip
+        model = _row_field(row, "model") or (app.model if app else "")
         months[(when.year, when.month)].append({
-            "application": _row_field(row, "application"), "date": when, "state": state,
+            "application": app, "date": when, "state": state,
+            "unit": _row_field(row, "unit") or (app.unit if app else None),
+            "model": model, "model_label": Model(model).label if model in Model.values else "",
+            "year": _row_field(row, "year") or (app.year if app else ""),
             "state_label": DUE_LABELS.get(state, state),
             "step": _row_field(row, "label") or STEP_LABELS.get(step, step),
         })  # fmt: skip
