@@ -329,3 +329,34 @@ def test_the_calendar_and_the_list_filter(world, client):
     assert list(listing.context["applications"]) == [app]
     listing = client.get("/recognition/", {"year": 2023})
     assert list(listing.context["applications"]) == []
+
+
+def test_the_applicant_downloads_and_removes_a_file_of_evidence(world, client):
+    app = _register(world)
+    evidence = _evidence(world, app)
+    _as(client, world.users.viewer)
+    download = client.get(f"/recognition/evidence/{evidence.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
+    assert client.post(f"/recognition/evidence/{evidence.pk}/").status_code == 404
+    _as(client, world.users.commune_reporter)
+    assess = client.get(f"/recognition/{app.pk}/assess/").content.decode()
+    assert f'formaction="/recognition/evidence/{evidence.pk}/"' in assess
+    response = client.post(f"/recognition/evidence/{evidence.pk}/", {"remove": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("/assess/")
+    assert not app.evidence.exists()
+
+
+def test_an_unconfirmed_criteria_set_is_flagged_on_the_registration_form(world, client):
+    from recognition.testing import TT24, content_for, load_set
+
+    content = content_for(TT24) | {"code": "dvht-tinh-thu", "model": "dvht_province",
+                                   "status": "provisional"}  # fmt: skip
+    load_set("dvht-tinh-thu", content)
+    _as(client, world.users.unit_reporter)
+    page = client.get("/recognition/new/", {"model": "dvht_province", "year": 2024})
+    assert page.context["unconfirmed"] and 'class="unconfirmed"' in page.content.decode()
+    # TT 24 asks what kind of unit applies, and whether it is a public body.
+    assert {"unit_kind", "public"} <= set(page.context["form"].fields)
+    assert "difficult_area" not in page.context["form"].fields
+    page = client.get("/recognition/new/", {"model": "dvht_district", "year": 2024})
+    assert not page.context["unconfirmed"]
