@@ -390,100 +390,71 @@ def _attach_files(request: HttpRequest, app: Application, rows: dict) -> list[st
     return refused
 
 
-def _step(request: HttpRequest, pk: int, action: str, form_class, form_name: str, call,
-          done: str, **form_kwargs) -> HttpResponse:  # fmt: skip
-    """One step of the procedure: the form, the service call, the page again with what was
-    typed and the service's message when it refuses."""
-    app = _app(request, pk, action)
-    form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
+def _step(action: str, form_class, form_name: str, call, done, form_kwargs=None):
+    """The page of one step of the procedure (POST only): the form, the service call through
+    `call(app, data, form, actor)`, then the application's page, again with what was typed and
+    the service's message when it refuses."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        app = _app(request, pk, action)
+        form = form_class(request.POST, **(form_kwargs(request) if form_kwargs else {}))
+        if not form.is_valid():
+            return _detail(request, app, **{form_name: form},
+                           error=_("Nothing was recorded: correct the fields marked."))  # fmt: skip
         try:
-            call(app, form)
+            call(app, form.cleaned_data, form, request.user)
         except services.StaleVersion as stale:
             app = _app(request, pk, action)
             return _detail(request, app, status=409, **{form_name: form}, error=str(stale),
                            stale=True)  # fmt: skip
         except services.RecognitionError as refused:
             return _detail(request, app, **{form_name: form}, error=str(refused))
-        messages.success(request, done)
+        messages.success(request, str(done))
         return redirect("recognition:detail", app.pk)
-    return _detail(request, app, **{form_name: form},
-                   error=_("Nothing was recorded: correct the fields marked."))  # fmt: skip
+
+    return view
 
 
-@login_required
-@require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        services.record_review(app, **form.cleaned_data, actor=request.user)
-
-    return _step(request, pk, "edit", ReviewForm, "review_form", call,
-                 _("The review meeting was recorded."))  # fmt: skip
-
-
-@login_required
-@require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        services.submit(app, version=form.cleaned_data["version"], actor=request.user)
-
-    return _step(request, pk, "edit", ConfirmForm, "submit_form", call,
-                 _("The dossier was submitted to the deciding office."))  # fmt: skip
-
-
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        services.withdraw(app, version=form.cleaned_data["version"], actor=request.user)
-
-    return _step(request, pk, "edit", ConfirmForm, "withdraw_form", call,
-                 _("The application was withdrawn."), prefix="withdraw")  # fmt: skip
-
-
-@login_required
-@require_POST
-def return_application(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        data = form.cleaned_data
-        services.return_application(app, reason=data["reason"], version=data["version"],
-                                    actor=request.user)  # fmt: skip
-
-    return _step(request, pk, "review", ReturnForm, "return_form", call,
-                 _("The dossier was returned to the unit."))  # fmt: skip
-
-
-@login_required
-@require_POST
-def council(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        data = form.cleaned_data
-        services.form_council(app, formed_on=data["formed_on"],
-                              formation_number=data["formation_number"],
-                              members=form.members(), actor=request.user)  # fmt: skip
-
-    return _step(request, pk, "review", CouncilForm, "council_form", call,
-                 _("The council was formed."), rows=_council_rows(request))  # fmt: skip
-
-
-@login_required
-@require_POST
-def opinion(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        services.record_opinion(app, **form.cleaned_data, actor=request.user)
-
-    return _step(request, pk, "review", OpinionForm, "opinion_form", call,
-                 _("The council's opinion was recorded."))  # fmt: skip
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    def call(app, form):
-        services.decide(app, **form.cleaned_data, actor=request.user)
-
-    return _step(request, pk, "decide", DecideForm, "decide_form", call,
-                 _("The decision was recorded."))  # fmt: skip
+review = _step(
+    "edit", ReviewForm, "review_form",
+    lambda app, data, form, actor: services.record_review(app, **data, actor=actor),
+    gettext_lazy("The review meeting was recorded."),
+)  # fmt: skip
+submit = _step(
+    "edit", ConfirmForm, "submit_form",
+    lambda app, data, form, actor: services.submit(app, version=data["version"], actor=actor),
+    gettext_lazy("The dossier was submitted to the deciding office."),
+)  # fmt: skip
+withdraw = _step(
+    "edit", ConfirmForm, "withdraw_form",
+    lambda app, data, form, actor: services.withdraw(app, version=data["version"], actor=actor),
+    gettext_lazy("The application was withdrawn."), lambda request: {"prefix": "withdraw"},
+)  # fmt: skip
+return_application = _step(
+    "review", ReturnForm, "return_form",
+    lambda app, data, form, actor: services.return_application(
+        app, reason=data["reason"], version=data["version"], actor=actor),
+    gettext_lazy("The dossier was returned to the unit."),
+)  # fmt: skip
+council = _step(
+    "review", CouncilForm, "council_form",
+    lambda app, data, form, actor: services.form_council(
+        app, formed_on=data["formed_on"], formation_number=data["formation_number"],
+        members=form.members(), actor=actor),
+    gettext_lazy("The council was formed."), lambda request: {"rows": _council_rows(request)},
+)  # fmt: skip
+opinion = _step(
+    "review", OpinionForm, "opinion_form",
+    lambda app, data, form, actor: services.record_opinion(app, **data, actor=actor),
+    gettext_lazy("The council's opinion was recorded."),
+)  # fmt: skip
+decide = _step(
+    "decide", DecideForm, "decide_form",
+    lambda app, data, form, actor: services.decide(app, **data, actor=actor),
+    gettext_lazy("The decision was recorded."),
+)  # fmt: skip
 
 
 # --- files --------------------------------------------------------------------------------
