@@ -170,14 +170,17 @@ def shown_value(indicator, value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, Mapping):
-        num, den = value.get("num"), value.get("den")
-        share = ""
-        if isinstance(num, int | float) and isinstance(den, int | float) and den:
-            share = f" ({vn_number(Decimal(num) * 100 / Decimal(den), 1)}%)"
-        if set(value) == {"num", "den"}:
-            return f"{vn_number(num)}/{vn_number(den)}{share}"
-        parts = [f"{INPUT_LABELS.get(k, k)}: {vn_number(v)}" for k, v in value.items()]
-        return "; ".join(parts) + share
+        den = value.get("den")
+        if den is None:  # a trend: this year and the previous one
+            return "; ".join(f"{INPUT_LABELS.get(k, k)}: {vn_number(v)}" for k, v in value.items())
+        parts = []
+        for key, part in value.items():
+            if key == "den":
+                continue
+            share = f" ({vn_number(Decimal(part) * 100 / Decimal(den), 1)}%)" if den else ""
+            label = "" if key == "num" else f"{INPUT_LABELS.get(key, key)}: "
+            parts.append(f"{label}{vn_number(part)}/{vn_number(den)}{share}")
+        return "; ".join(parts)
     if indicator.kind == "ordinal":
         return dict(ordinal_choices(indicator)).get(str(value), str(value))
     return vn_number(value) if isinstance(value, int | float) else str(value)

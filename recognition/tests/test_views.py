@@ -360,3 +360,66 @@ def test_an_unconfirmed_criteria_set_is_flagged_on_the_registration_form(world, 
     assert "difficult_area" not in page.context["form"].fields
     page = client.get("/recognition/new/", {"model": "dvht_district", "year": 2024})
     assert not page.context["unconfirmed"]
+
+
+# --- the form's reading of typed values (pure) -----------------------------------------------
+
+
+def _row(kind, code="Z1.1", inputs=(), answer=None, **more):
+    from types import SimpleNamespace
+
+    from recognition.forms import IndicatorRow
+
+    fields = {"code": code, "kind": kind, "inputs": inputs, "prefill": "", "scale": (),
+              "scale_labels": {}} | more  # fmt: skip
+    indicator = SimpleNamespace(**fields)
+    return IndicatorRow(indicator=indicator, answer=answer, threshold="")
+
+
+def test_typed_values_are_read_as_vietnamese_users_type_them():
+    from recognition.forms import read_typed
+
+    rate = _row("rate", inputs=("num", "den"))
+    assert read_typed(rate, {"v-Z1.1-num": "1.200", "v-Z1.1-den": "2.000"})["value"] == {
+        "num": 1200, "den": 2000}  # fmt: skip
+    trend = _row("trend", inputs=("value", "previous"))
+    assert read_typed(trend, {"v-Z1.1-value": "12,5", "v-Z1.1-previous": "10"})["value"] == {
+        "value": 12.5, "previous": 10}  # fmt: skip
+    boolean = _row("boolean")
+    assert read_typed(boolean, {"v-Z1.1": "no"})["value"] is False
+    assert read_typed(boolean, {"v-Z1.1": ""})["value"] is None  # erases nothing
+    assert read_typed(boolean, {"other": "1"}) is None  # the POST does not carry it
+    ordinal = _row("ordinal", scale_labels={"2": "mức độ 2", "3": "mức độ 3"})
+    assert read_typed(ordinal, {"v-Z1.1": "3"})["value"] == 3
+    assert read_typed(ordinal, {"v-Z1.1": "4"})["value"] is None and ordinal.error
+
+
+@pytest.mark.parametrize("typed", [
+    {"v-Z1.1-num": "12,5", "v-Z1.1-den": "100"},  # a count has no decimals
+    {"v-Z1.1-num": "-1", "v-Z1.1-den": "100"},
+    {"v-Z1.1-num": "101", "v-Z1.1-den": "100"},  # a part larger than the whole
+    {"v-Z1.1-num": "", "v-Z1.1-den": "100"},  # half a rate
+])  # fmt: skip
+def test_a_rate_that_cannot_be_read_is_refused_and_kept_as_typed(typed):
+    from recognition.forms import read_typed
+
+    row = _row("rate", inputs=("num", "den"))
+    assert read_typed(row, typed)["value"] is None and row.error
+    assert [i["text"] for i in row.inputs] == [typed["v-Z1.1-num"], typed["v-Z1.1-den"]]
+
+
+def test_a_linked_figure_changes_only_when_the_box_is_ticked():
+    from types import SimpleNamespace
+
+    from recognition.forms import read_typed
+
+    linked = SimpleNamespace(source="linked", value={"num": 60, "den": 100}, explanation="")
+    same = _row("rate", inputs=("num", "den"), answer=linked)
+    assert read_typed(same, {"v-Z1.1-num": "60", "v-Z1.1-den": "100"})["value"] is None
+    assert not same.error
+    changed = _row("rate", inputs=("num", "den"), answer=linked)
+    assert read_typed(changed, {"v-Z1.1-num": "70", "v-Z1.1-den": "100"})["value"] is None
+    assert changed.error
+    ticked = _row("rate", inputs=("num", "den"), answer=linked)
+    typed = read_typed(ticked, {"v-Z1.1-num": "70", "v-Z1.1-den": "100", "u-Z1.1": "on"})
+    assert typed == {"value": {"num": 70, "den": 100}, "explanation": "", "unlink": True}
