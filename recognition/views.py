@@ -7,10 +7,12 @@ application outside the user's scope, or a step the user may not take, is a 404.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -237,10 +239,16 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/index.html", context)
 
 
-def _offered_units(user, model: str = "") -> list[OrgUnit]:
+def _offered_units(user, model: str = "", year: int | None = None) -> list[OrgUnit]:
     """The units the user may register: those they enter data for, of the kind the model
-    is about (a commune for a commune learning community, a body for a learning unit)."""
-    units = units_visible_to(user, "enter_data").filter(valid_to__isnull=True)
+    is about (a commune for a commune learning community, a body for a learning unit), that
+    existed in the evaluation year (a commune merged in 2025 still applies for 2024)."""
+    units = units_visible_to(user, "enter_data")
+    if year is not None:
+        units = units.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+        )
     if model in LEVEL_OF_MODEL:
         units = units.filter(kind=OrgUnit.Kind.ADMINISTRATIVE, level__code=LEVEL_OF_MODEL[model])
     elif model:
@@ -262,7 +270,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if choose.is_bound and choose.is_valid():
         model, year = choose.cleaned_data["model"], choose.cleaned_data["year"]
         found = criteria.current(model, year)
-        units = _offered_units(request.user, model)
+        units = _offered_units(request.user, model, year)
         if found is None:
             context["error"] = _("There is no criteria set for this learning model and year.")
         elif not units:
