@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("collection.task_urls")),
     path("", include("collection.excel_urls")),
     path("", include("reports.urls")),
+    path("", include("recognition.urls")),
+    path("", include("recognition.register_urls")),
 ]

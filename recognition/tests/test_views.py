@@ -7,24 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-pytest.importorskip("recognition.services")  # the workflow's branch: these run once merged
-
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.urls import include, path  # noqa: E402
-
-from recognition import services  # noqa: E402
-from recognition.models import Answer, Application  # noqa: E402
-from recognition.testing import PASSING, PDF_BYTES, TT25, answer_all, build_world  # noqa: E402
-from units.models import Membership  # noqa: E402
-from xhht import urls as site_urls  # noqa: E402
-
-# The site's URLs with the recognition pages, whether or not xhht/urls.py includes them yet.
-urlpatterns = list(site_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "recognition" for p in urlpatterns):
-    urlpatterns.append(path("", include("recognition.urls")))
-
-pytestmark = pytest.mark.urls(__name__)
+from recognition import services
+from recognition.models import Answer, Application
+from recognition.testing import PASSING, PDF_BYTES, TT25, answer_all, build_world
+from units.models import Membership
 
 HELD = datetime.date(2025, 1, 10)
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("recognition.services")  # the workflow's branch: this runs once merged
+from core.testing import log_in, page  # noqa: F401 (the page fixture)
+from recognition.testing import PDF_BYTES
+from recognition.testing import build_world as build_recognition_world
 
-from recognition.testing import PDF_BYTES  # noqa: E402
-from recognition.testing import build_world as build_recognition_world  # noqa: E402
-
-from core.testing import log_in, page  # noqa: E402,F401 (the page fixture)
-
-pytestmark = [pytest.mark.browser, pytest.mark.urls("recognition.tests.test_views")]
+pytestmark = [pytest.mark.browser]
 
 BOOLEANS = [f"X{c}.{i}" for c in (1, 2, 3) for i in (1, 2, 3)]
 LEVELS = {"X4.1": "1", "X4.2": "2", "X4.3": "2", "X4.4": "1"}
