@@ -72,7 +72,8 @@ def publish_tallies(commune: OrgUnit, year: int, *, actor=None) -> tuple[int, in
         if row["model"] not in TALLY_ELEMENTS:
             continue
         label = criteria_label(sets[row["model"]])
-        for code, sum_ in zip(TALLY_ELEMENTS[row["model"]], (row["total"], row["recognised"])):
+        sums = (row["total"], row["recognised"])
+        for code, sum_ in zip(TALLY_ELEMENTS[row["model"]], sums, strict=True):
             if sum_ is not None and code in elements:
                 value = NewValue(commune.pk, period.pk, elements[code], Decimal(sum_),
                                  origin=origin[:300])  # fmt: skip
@@ -114,8 +115,13 @@ def publish_recognition(app: Application) -> tuple[int, int]:
         level = level_in(decisions, year)
         if level is not None:
             values.append(
-                NewValue(app.unit_id, periods[year].pk, elements[code], Decimal(level),
-                         origin=origin[:300])  # fmt: skip
+                NewValue(
+                    app.unit_id,
+                    periods[year].pk,
+                    elements[code],
+                    Decimal(level),
+                    origin=origin[:300],
+                )  # fmt: skip
             )
     return publish_values(
         values, source=SOURCE, actor=decision.recorded_by,
