@@ -53,8 +53,10 @@ def tallies_sheet(unit: OrgUnit, year: int) -> Sheet:
             _("Learning families, clans, communities and units: tallies of %(year)s")
             % {"year": year},
             unit.display_name,
-            _("Reported before 15/12 to the Ministry of Education and Training and the "
-              "Association for Promoting Learning of Viet Nam"),  # fmt: skip
+            _(
+                "Reported before 15/12 to the Ministry of Education and Training and the "
+                "Association for Promoting Learning of Viet Nam"
+            ),  # fmt: skip
         ],
         columns=[first, *_model_columns()],
         page=Page(LANDSCAPE),

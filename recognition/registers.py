@@ -218,6 +218,40 @@ def require_register(commune: OrgUnit, year: int, actor) -> None:
         )
 
 
+@dataclass
+class SavePlan:
+    """What saving the rows would do: per row, its saved tally (None: new) and its values
+    after the save; the problems that refuse the save."""
+
+    steps: list[tuple[_Row, Tally | None, dict]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    stale: bool = False
+
+
+def plan_save(
+    commune: OrgUnit, year: int, rows: Iterable[Mapping], *, lock: bool = False
+) -> SavePlan:
+    """Check the rows against the commune's saved tallies of `year` (writes nothing): the
+    preview of an import and save_tallies both read this."""
+    plan = SavePlan()
+    read = _read(rows, plan.problems)
+    saved_rows = Tally.objects.filter(commune=commune, year=year)
+    if lock:
+        saved_rows = saved_rows.select_for_update()
+    saved = {(fold(t.village), t.model): t for t in saved_rows}
+    for row in read:
+        current = saved.get((fold(row.village), row.model))
+        if _stale(row, current):
+            plan.stale = True
+            message = _("this row was changed by someone else after you opened it")
+            plan.problems.append(Problem(row.index, "version", message))
+            continue
+        values = _merged(row, current)
+        _bounds(row, values, plan.problems)
+        plan.steps.append((row, current, values))
+    return plan
+
+
 @transaction.atomic
 def save_tallies(commune: OrgUnit, year: int, rows: Iterable[Mapping], *, actor) -> Saved:
     """Save a commune's tallies for `year`, all or none: rows = [{"village", "model", "total",
@@ -225,33 +259,21 @@ def save_tallies(commune: OrgUnit, year: int, rows: Iterable[Mapping], *, actor)
     one; a row whose `version` is not the saved one's (0: no row yet) refuses the whole save.
     Then the commune's sums go to the value store (publishing.publish_tallies)."""
     require_register(commune, year, actor)
-    problems: list[Problem] = []
-    read = _read(rows, problems)
-    saved = {
-        (fold(t.village), t.model): t
-        for t in Tally.objects.select_for_update().filter(commune=commune, year=year)
-    }
-    stale, plans = False, []
-    for row in read:
-        current = saved.get((fold(row.village), row.model))
-        if _stale(row, current):
-            stale = True
-            message = _("this row was changed by someone else after you opened it")
-            problems.append(Problem(row.index, "version", message))
-            continue
-        values = _merged(row, current)
-        _bounds(row, values, problems)
-        plans.append((row, current, values))
-    if problems:
-        raise TallyError(_refusal(stale), problems, stale=stale)
+    plan = plan_save(commune, year, rows, lock=True)
+    if plan.problems:
+        raise TallyError(_refusal(plan.stale), plan.problems, stale=plan.stale)
     result = Saved()
-    for row, current, values in plans:
+    for row, current, values in plan.steps:
         _write(commune, year, row, current, values, actor, result)
     if result.changed:
         from .publishing import publish_tallies  # publishing reads the registers' rows
 
         publish_tallies(commune, year, actor=actor)
     return result
+
+
+def is_blank(values: Mapping) -> bool:
+    return all(values.get(name) is None for name in FIGURES) and not values.get("note")
 
 
 def _refusal(stale: bool) -> str:
@@ -267,6 +289,8 @@ def _write(commune, year, row: _Row, current: Tally | None, values: dict, actor,
     if current is not None and all(getattr(current, k) == v for k, v in values.items()):
         result.unchanged += 1
         return
+    if current is None and is_blank(values):
+        return  # a blank new row (a village prefilled on the form) holds nothing to save
     tally = current or Tally(commune=commune, year=year, village=row.village, model=row.model)
     for name, value in values.items():
         setattr(tally, name, value)
@@ -326,18 +350,16 @@ def _add(a: int | None, b: int | None) -> int | None:
 
 
 def villages_of(commune: OrgUnit, year: int) -> list[str]:
-    """The villages the commune's register named in `year`, else in its latest earlier year
+    """The villages the commune's register names in `year` and in its latest earlier year
     (what a new year's form and template start from)."""
-    names = _villages(commune, year)
-    if names:
-        return names
     earlier = (
         Tally.objects.filter(commune=commune, year__lt=year).order_by("-year").values("year")[:1]
     )
-    last = earlier[0]["year"] if earlier else None
-    return _villages(commune, last) if last else []
+    names = set(_villages(commune, year))
+    if earlier:
+        names |= set(_villages(commune, earlier[0]["year"]))
+    return sorted(names, key=lambda v: (v == "", fold(v)))
 
 
 def _villages(commune: OrgUnit, year: int) -> list[str]:
-    rows = Tally.objects.filter(commune=commune, year=year).values_list("village", flat=True)
-    return sorted(set(rows), key=lambda v: (v == "", fold(v)))
+    return list(Tally.objects.filter(commune=commune, year=year).values_list("village", flat=True))

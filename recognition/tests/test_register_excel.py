@@ -27,8 +27,9 @@ def tree(monkeypatch):
         {"village": "Thôn 2", "model": "family", "total": 60, "registered": 50, "recognised": 40},
         {"village": "Thôn 2", "model": "clan", "total": 3},
     ], actor=admin)  # fmt: skip
-    save_tallies(tree.commune_a2, 2024, [{"village": "Thôn 9", "model": "family", "total": 100,
-                                          "registered": 10, "recognised": 0}], actor=admin)  # fmt: skip
+    other = {"village": "Thôn 9", "model": "family", "total": 100, "registered": 10,
+             "recognised": 0}  # fmt: skip
+    save_tallies(tree.commune_a2, 2024, [other], actor=admin)
     return tree
 
 
