@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import include, path
 from openpyxl import load_workbook
 
-from core.testing import PASSWORD
 from core.xlsx import formula_cells
 from recognition.models import Tally
 from recognition.registers import save_tallies
@@ -34,7 +33,7 @@ def world(monkeypatch):
 
 
 def login(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
