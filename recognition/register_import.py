@@ -132,7 +132,9 @@ def _header_line(grid: spreadsheets.Grid) -> int:
 def _error(grid, line: int, column: int | None, value, message: str) -> RowError:
     label = ""
     if column is not None:
-        label = f"{get_column_letter(column + 1)} ({headers()[column]})"
+        names = headers()
+        label = get_column_letter(column + 1)
+        label += f" ({names[column]})" if column < len(names) else ""
     return RowError(grid.title, line, label, spreadsheets.cell_text(value)[:80], message)
 
 

@@ -64,16 +64,20 @@ def _initial(unit: OrgUnit, year: int) -> list[dict]:
 
 
 def _context(request: HttpRequest, unit: OrgUnit, year: int, **extra) -> dict:
-    per_commune = None
-    if not holds_register(unit, year):
-        sums = pivot(tallies_for(unit, year), lambda t: t.commune.display_name)
-        per_commune = [(name, [per_model.get(m, Figures()) for m in TALLY_MODELS])
-                       for name, per_model in sums.items()]  # fmt: skip
+    by_village = holds_register(unit, year)
+    sums = pivot(
+        tallies_for(unit, year),
+        (lambda t: t.village or _("(whole commune)")) if by_village
+        else (lambda t: t.commune.display_name),
+    )  # fmt: skip
+    per_unit = [(name, [per_model.get(m, Figures()) for m in TALLY_MODELS])
+                for name, per_model in sums.items()]  # fmt: skip
     return {
         "unit": unit, "year": year, "crumbs": crumbs(request.user, unit),
         "summary": [(Model(m).label, figures) for m, figures in summary(unit, year).items()],
         "models": [(m, Model(m).label) for m in TALLY_MODELS],
-        "per_commune": per_commune, "can_edit": _editable(request, unit, year),
+        "per_unit": per_unit, "by_village": by_village,
+        "can_edit": _editable(request, unit, year),
     } | extra  # fmt: skip
 
 

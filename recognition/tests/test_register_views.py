@@ -100,6 +100,7 @@ def test_a_viewer_reads_without_a_form_and_cannot_post(world, client):
     login(client, users.viewer)
     response = client.get(url("C-A1"))
     assert response.status_code == 200 and "formset" not in response.context
+    assert [name for name, _cells in response.context["per_unit"]] == ["Thôn 1"]
     assert client.post(url("C-A1"), {}).status_code == 404
     assert client.get(url("C-A1", "/import/")).status_code == 404
     assert client.get(url("C-A1", "/template.xlsx")).status_code == 404
@@ -112,7 +113,7 @@ def test_a_district_admin_edits_a_commune_and_reads_the_district_per_commune(wor
     assert "formset" in client.get(url("C-A1")).context
     district = client.get(url("D-A"))
     assert district.status_code == 200 and "formset" not in district.context
-    assert [name for name, _cells in district.context["per_commune"]] == ["Xã A1"]
+    assert [name for name, _cells in district.context["per_unit"]] == ["Xã A1"]
 
 
 def test_anonymous_is_sent_to_log_in(world, client):
