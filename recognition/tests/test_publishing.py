@@ -127,3 +127,19 @@ def test_a_model_without_a_level_element_publishes_nothing(world):
     tree, _users = world
     app = make_decision(tree.commune_a1, Model.FAMILY, 2024, "recognised", 1, 2026)
     assert publish_recognition(app) == (0, 0)
+
+
+def test_the_demo_tallies_meet_qd387_families_and_miss_clans_and_units(world):
+    from recognition.register_demo import seed_tallies
+
+    tree, users = world
+    plan = load_plan_file(BASE / "data" / "plans" / "387-QD-TTg-2022.yaml").plan
+    seed_tallies([tree.commune_a1, tree.commune_a2, tree.district_a], [2024, 2025],
+                 actor=users.superuser)  # fmt: skip
+    results = evaluate_targets(plan_targets(plan), tree.district_a, 2025)
+    assert {r.target.code: r.status for r in results} == {
+        "m1": Status.MET, "m2": Status.NOT_MET, "m3": Status.MET, "m4": Status.NOT_MET,
+    }  # fmt: skip
+    earlier = evaluate_targets(plan_targets(plan), tree.district_a, 2024)
+    assert all(r.value <= later.value for r, later in zip(earlier, results, strict=True))
+    assert earlier[0].value < results[0].value  # families: the share rises every year
