@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -263,8 +263,13 @@ def save_tallies(commune: OrgUnit, year: int, rows: Iterable[Mapping], *, actor)
     if plan.problems:
         raise TallyError(_refusal(plan.stale), plan.problems, stale=plan.stale)
     result = Saved()
-    for row, current, values in plan.steps:
-        _write(commune, year, row, current, values, actor, result)
+    try:
+        with transaction.atomic():
+            for row, current, values in plan.steps:
+                _write(commune, year, row, current, values, actor, result)
+    except IntegrityError:
+        # Another save created one of these rows meanwhile: this one expected none.
+        raise TallyError(_refusal(True), stale=True) from None
     if result.changed:
         from .publishing import publish_tallies  # publishing reads the registers' rows
 
