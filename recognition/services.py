@@ -29,7 +29,7 @@ from core.uploads import UploadRefused, check_upload
 from units.access import can
 from units.models import OrgUnit
 
-from . import criteria, engine, prefill
+from . import criteria, engine, prefill, publishing
 from .models import Answer, Application, Council, CouncilMember, Decision, Evidence, ReviewMeeting
 
 Status = Application.Status
@@ -787,7 +787,6 @@ def decide(app: Application, *, outcome: str, number: str, signed_on: datetime.d
     decision._history_user = actor
     decision.save()
     _advance(app, actor, outcome, status=status)
-    from recognition import publishing  # its owner's module; above this one in no import
 
     publishing.publish_recognition(app)
     return decision

@@ -39,14 +39,14 @@ def broken(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
 
 def test_the_catalog_file_passes_its_schema_and_cross_references():
     doc = read_catalog(CATALOG)
-    assert doc.data["version"] == "2021.1"
+    assert doc.data["version"] == "2021.2"
 
 
 def test_loading_creates_every_disaggregation_element_and_indicator():
     result = load_catalog(CATALOG)
-    assert result.counts == {"disaggregations": 4, "data_elements": 49, "indicators": 35}
-    assert (Disaggregation.objects.count(), DataElement.objects.count()) == (4, 49)
-    assert Indicator.objects.count() == 35
+    assert result.counts == {"disaggregations": 4, "data_elements": 59, "indicators": 41}
+    assert (Disaggregation.objects.count(), DataElement.objects.count()) == (4, 59)
+    assert Indicator.objects.count() == 41
 
 
 def test_indicators_keep_their_terms_and_display_settings():
@@ -158,7 +158,7 @@ def test_a_malformed_catalog_is_refused_with_its_line_and_writes_nothing(
 def test_the_command_loads_the_catalog_and_reports_counts():
     out = StringIO()
     call_command("load_indicators", str(CATALOG), stdout=out)
-    assert "4 phân tổ, 49 phần tử dữ liệu, 35 chỉ số" in out.getvalue()
+    assert "4 phân tổ, 59 phần tử dữ liệu, 41 chỉ số" in out.getvalue()
 
 
 def test_the_command_prints_file_and_line_and_fails(tmp_path):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-import recognition.tests.fake_criteria as fake
 from indicators.models import DataElement, DataValue, Period
 from indicators.services import record_value
 from recognition import prefill, services, testing
@@ -82,7 +81,6 @@ def test_a_commune_figure_summed_from_below_says_so(world):
 
 
 def test_the_cascade_counts_valid_recognitions_at_the_level_and_names_them(world, monkeypatch):
-    fake.fake_publishing(monkeypatch)
     root = world.users.superuser
     a1 = testing.application(world.tree.commune_a1, root, year=2023, upto="recognised")
     a2 = testing.application(world.tree.commune_a2, root, year=2024, level=2, upto="recognised")
@@ -101,7 +99,6 @@ def test_the_cascade_counts_valid_recognitions_at_the_level_and_names_them(world
 
 
 def test_a_later_refusal_leaves_a_recognition_still_kept(world, monkeypatch):
-    fake.fake_publishing(monkeypatch)
     root = world.users.superuser
     testing.application(world.tree.commune_a1, root, year=2023, upto="recognised")
     app = testing.application(world.tree.commune_a1, root, year=2024, upto="opinion")
@@ -116,7 +113,6 @@ def test_a_districts_frozen_result_names_the_communes_decisions_it_counted(world
     """With the real cdht-huyen set (data/rules/recognition), once the engine's branch is in."""
     if not (testing.RULES / "cdht-huyen-tt25-2023.yaml").exists():
         pytest.skip("the cdht-huyen-tt25-2023 set is not on this branch yet")
-    fake.fake_publishing(monkeypatch)
     testing.load_set("cdht-huyen-tt25-2023")
     root = world.users.superuser
     a1 = testing.application(world.tree.commune_a1, root, year=2024, upto="recognised")

@@ -44,9 +44,7 @@ def test_another_communes_reporter_gets_404(world):
 
 
 def test_unit_recognitions_newest_first(world, monkeypatch):
-    import recognition.tests.fake_criteria as fake
 
-    fake.fake_publishing(monkeypatch)
     root = world.users.superuser
     older = testing.application(world.tree.commune_a1, root, year=2023, upto="recognised")
     newer = testing.application(world.tree.commune_a1, root, year=2024, upto="recognised")

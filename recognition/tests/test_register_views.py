@@ -7,17 +7,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path
 from openpyxl import load_workbook
 
 from core.xlsx import formula_cells
 from recognition.models import Tally
 from recognition.registers import save_tallies
 from units.testing import build_tree, build_users
-from xhht.urls import urlpatterns as site
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-urlpatterns = [*site, path("", include("recognition.register_urls"))]
+pytestmark = [pytest.mark.django_db]
 YEAR = 2024
 
 
