@@ -71,7 +71,7 @@ def test_a_stale_version_refuses_the_whole_save(world):
             tree.commune_a1, YEAR, [row("Thôn 2", total=5, version=0), row(total=90, version=1)],
             actor=actor,
         )  # fmt: skip
-    assert refused.value.stale and "Someone else saved" in str(refused.value)
+    assert refused.value.stale and "Người khác đã lưu" in str(refused.value)
     assert [p.index for p in refused.value.problems] == [1]
     assert list(Tally.objects.values_list("village", "total")) == [("Thôn 1", 120)]
 
