@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -139,6 +139,26 @@ class IndicatorDef:
             return False
         return self.when_level.get(level, ALWAYS).holds(unit)
 
+    def companions(self) -> tuple[IndicatorDef, ...]:
+        """The rates of `also` as indicators of their own, to be typed and stored under their
+        input key (U3.1_learners, which a vocational institution's U3.1 also needs); the
+        engine reads them from the unit's indicators by that key."""
+        return tuple(
+            replace(
+                self,
+                code=p.input,
+                kind="rate",
+                inputs=("num", "den"),
+                prefill="",
+                text=f"{self.text} ({p.label})",
+                threshold=p.threshold,
+                parts=(),
+                also=(),
+                when=p.when,
+            )  # fmt: skip
+            for p in self.also
+        )
+
     def threshold_text(self, unit: Mapping, level: int) -> str:
         """The requirement at `level` for `unit`, in the site's language: "≥ 60%"."""
         if self.kind == "boolean":
@@ -237,9 +257,13 @@ class CriteriaSetDef:
         return tuple(i for c in self.criteria for i in c.indicators)
 
     def indicator(self, code: str) -> IndicatorDef:
+        """An indicator, or the companion rate of one (IndicatorDef.companions), by code."""
         for indicator in self.indicators():
             if indicator.code == code:
                 return indicator
+            for companion in indicator.companions():
+                if companion.code == code:
+                    return companion
         raise KeyError(code)
 
     def decider_for(self, applicant_level: str, filed_on: date) -> Decider | None:

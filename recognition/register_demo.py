@@ -1,11 +1,11 @@
-"""Synthetic learning-model tallies for the demo: villages of each commune with shares that
-rise year by year, meeting QĐ 387's family and village shares by 2025 and missing its clan
-and unit shares. Written through save_tallies, as a user would."""
+"""Synthetic learning-model tallies for the demo: villages of each commune with recognised
+shares that rise year by year to the demo file's last shares. Written through save_tallies,
+as a user would."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext as _
 
@@ -14,21 +14,18 @@ from units.models import OrgUnit
 from .models import Model
 from .registers import holds_register, save_tallies
 
-SEED = "xhht-demo-learning-models"
-# The share recognised in the last year, and how much lower the first year is: families
-# 74% (QĐ 387: 70% in 2025, met), clans 58% (65%, not met), villages 70% (65%, met),
-# grassroots units 72% (80%, not met).
-LAST_SHARE = {Model.FAMILY: 74, Model.CLAN: 58, Model.VILLAGE: 70, Model.GRASSROOTS_UNIT: 72}
-RISE_PER_YEAR = 4
 
-
-def demo_rows(commune: OrgUnit, year: int, last_year: int) -> list[dict]:
+def demo_rows(
+    commune: OrgUnit, year: int, last_year: int, *, last_share: Mapping[str, int], rise: int,
+    seed: str,
+) -> list[dict]:  # fmt: skip
     """The commune's rows for `year`: the same villages and totals every year (drawn from the
-    commune's code), the recognised share rising to LAST_SHARE in `last_year`."""
-    draw = random.Random(f"{SEED}:{commune.code}")
+    seed and the commune's code), the recognised share of each model (%) rising by `rise`
+    points a year to `last_share` in `last_year`."""
+    draw = random.Random(f"{seed}:{commune.code}")
     count = draw.randint(3, 6)
     note = _("Illustrative figures (demo data), not official")
-    shares = {m: max(0, s - RISE_PER_YEAR * (last_year - year)) for m, s in LAST_SHARE.items()}
+    shares = {m: max(0, s - rise * (last_year - year)) for m, s in last_share.items()}
     recognised_villages = round(count * shares[Model.VILLAGE] / 100)
     rows = []
     for n in range(1, count + 1):
@@ -51,7 +48,10 @@ def _row(village: str, model: str, total: int, share: int, note: str) -> dict:
             "recognised": recognised, "note": note}  # fmt: skip
 
 
-def seed_tallies(communes: Iterable[OrgUnit], years: Iterable[int], *, actor) -> int:
+def seed_tallies(
+    communes: Iterable[OrgUnit], years: Iterable[int], *, actor, last_share: Mapping[str, int],
+    rise: int, seed: str,
+) -> int:  # fmt: skip
     """Write the demo's tallies of these communes for these years (a commune not standing at
     a year's end is skipped); returns the rows written."""
     years = sorted(years)
@@ -60,7 +60,7 @@ def seed_tallies(communes: Iterable[OrgUnit], years: Iterable[int], *, actor) ->
         for year in years:
             if not holds_register(commune, year):
                 continue
-            rows = demo_rows(commune, year, years[-1])
+            rows = demo_rows(commune, year, years[-1], last_share=last_share, rise=rise, seed=seed)
             saved = save_tallies(commune, year, rows, actor=actor)
             written += len(saved.created) + len(saved.updated)
     return written

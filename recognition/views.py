@@ -112,6 +112,13 @@ def _criteria_rows(app: Application, definition, result: dict, rows: dict) -> li
                 or ("no_data" if row.threshold is not None else "not_applicable")
             )
             shown.append(row)
+            for companion in indicator.companions():
+                # The engine judges it within its indicator: it shows that indicator's status.
+                extra = rows[companion.code]
+                extra.status = row.status if extra.threshold is not None else _engine(
+                    "not_applicable"
+                )  # fmt: skip
+                shown.append(extra)
         groups.append({"criterion": criterion, "status": _engine(found.get("status")),
                        "rows": shown})  # fmt: skip
     return groups
@@ -133,6 +140,15 @@ def _indicator_rows(app: Application, definition) -> dict[str, IndicatorRow]:
         )  # fmt: skip
         fill_from_answer(row)
         rows[indicator.code] = row
+        for companion in indicator.companions():  # U3.1_learners: typed beside U3.1
+            applies = companion.applies(unit, app.level)
+            row = IndicatorRow(
+                indicator=companion, answer=answers.get(companion.code),
+                threshold=companion.threshold_text(unit, app.level) if applies else None,
+                evidence=evidence.get(companion.code, []),
+            )  # fmt: skip
+            fill_from_answer(row)
+            rows[companion.code] = row
     rows[""] = IndicatorRow(indicator=None, answer=None, threshold="",
                             evidence=evidence.get("", []))  # fmt: skip
     return rows

@@ -127,6 +127,8 @@ class Command(BaseCommand):
             load_demo_register(spec["register"], spec["sizes"], spec["seed"])
         if "collection" in spec:
             self._load_collection(spec["collection"], selected, spec["seed"], verbosity)
+        if "recognition" in spec:
+            self._load_recognition(spec["recognition"], selected)
         return result
 
     def _load_phase(self, phase: Mapping, spec: Mapping, terms: Mapping) -> dict[str, int]:
@@ -143,6 +145,15 @@ class Command(BaseCommand):
         years = str(first) if first == last else f"{first}–{last}"
         self.stdout.write(message % {"years": years, "name": phase["name"], **written})
         return written
+
+    def _load_recognition(self, spec: Mapping, selected: Mapping) -> None:
+        """Criteria sets, village tallies, and applications carried through the procedure by
+        the demo accounts (recognition/demo.py)."""
+        from recognition.demo import load_demo_recognition
+
+        loaded = load_demo_recognition(spec, selected)
+        message = _("Recognition: %(tallies)d tally rows, %(applications)d applications.")
+        self.stdout.write(message % loaded)
 
     def _load_collection(self, spec: Mapping, selected: Mapping, seed: str, verbosity: int) -> None:
         """The data sets, then a reporting round with forms in each state (collection/demo.py)."""
