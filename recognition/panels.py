@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.templatetags.xhht import vn_date, vn_number
 from monitoring.panels import Panel
 from units.models import OrgUnit
+from units.tree import subtree_q
 
 from . import prefill, queries
 from .models import Decision, Model
@@ -40,7 +41,9 @@ def recognition_panel(user, unit: OrgUnit, year: int) -> Panel | None:
                 "reasons": decision.reasons,
             }  # fmt: skip
             lines.append((label, text))
-    below = prefill.recognised_below(unit, year) if unit.level_id and unit.numchild else None
+    below = None
+    if unit.level_id and unit.numchild and _decided_below(unit):
+        below = prefill.recognised_below(unit, year)
     if below is not None and below.value["den"]:
         label = _("Communes recognised as learning communities")
         text = _("%(num)s of %(den)s communes (decisions in force in %(year)s)") % {
@@ -57,3 +60,12 @@ def recognition_panel(user, unit: OrgUnit, year: int) -> Panel | None:
         link=reverse("recognition:unit", args=[unit.ref]),
         link_label=_("Recognitions and applications of this unit"),
     )
+
+
+def _decided_below(unit: OrgUnit) -> bool:
+    """Whether any commune below has a decision on its learning community: a district or a
+    province where none has applied yet shows no count of zero on its dashboard."""
+    return Decision.objects.filter(
+        subtree_q(unit.path, "application__unit__"),
+        application__model=Model.COMMUNITY_COMMUNE,
+    ).exists()

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.demo import ensure_year_periods
@@ -86,6 +88,22 @@ def publish_tallies(commune: OrgUnit, year: int, *, actor=None) -> tuple[int, in
 
 
 @transaction.atomic
+def kept_years(app: Application, decision: Decision, today: datetime.date | None = None) -> list:
+    """The years a decision speaks for: its evaluation year, and for a recognition the years it
+    is kept ("bảo lưu") that have begun and in which the unit still stands at the year's end
+    (a year's figure belongs to the units standing then; a commune merged in 2025 holds its
+    2024 recognition in 2024 only)."""
+    if decision.outcome != Decision.Outcome.RECOGNISED:
+        return [app.year]
+    this_year = (today or timezone.localdate()).year
+    last = min(decision.valid_until or app.year, this_year)
+    ended = app.unit.valid_to
+    return [app.year] + [
+        y for y in range(app.year + 1, last + 1)
+        if ended is None or ended >= datetime.date(y, 12, 31)
+    ]  # fmt: skip
+
+
 def publish_recognition(app: Application) -> tuple[int, int]:
     """The application's decision into the value store: the level on the unit for every year
     from the evaluation year through the decision's validity (recognised), or 0 for the
@@ -97,10 +115,7 @@ def publish_recognition(app: Application) -> tuple[int, int]:
     elements = _elements([code]) if code else {}
     if decision is None or code not in elements:
         return 0, 0
-    last = decision.valid_until or app.year
-    years = range(app.year, last + 1) if decision.outcome == Decision.Outcome.RECOGNISED else [
-        app.year
-    ]  # fmt: skip
+    years = kept_years(app, decision)
     same = [model for model, element in LEVEL_ELEMENTS.items() if element == code]
     decisions = list(
         Decision.objects.filter(application__unit=app.unit, application__model__in=same)

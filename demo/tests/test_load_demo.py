@@ -85,14 +85,25 @@ def test_every_body_reports_its_officials_and_departments_their_district_officia
     assert {"students", "students_life_skills"} <= elements_of("317-PGDDT")
 
 
+LEARNING_MODEL_ELEMENTS = {
+    "families", "learning_families", "clans", "learning_clans", "villages", "learning_villages",
+    "grassroots_units", "learning_grassroots_units", "citizens", "learning_citizens",
+    "learning_commune_level", "learning_unit_level",
+}  # fmt: skip
+
+
 def test_the_values_are_demo_values_no_part_exceeds_its_whole_and_the_sizes_are_plausible(demo):
-    # Only the synthetic register's 2020 figures are computed, and the one commune form the
-    # demo round approves for 2021 is entered (collection/demo.py); the rest is demo data.
+    # The synthetic register's 2020 figures are computed, so are the learning-model tallies
+    # and recognitions (recognition/demo.py, 2021-2025); the one commune form the demo round
+    # approves for 2021 is entered (collection/demo.py); the rest is demo data.
     computed = DataValue.objects.exclude(source=DataValue.Source.DEMO)
     assert set(computed.values_list("source", "period__code")) == {
         ("computed", "2020"),
         ("entered", "2021"),
+        *(("computed", str(year)) for year in range(2021, 2026)),
     }
+    models = computed.exclude(period__code="2020").exclude(source="entered")
+    assert set(models.values_list("element__code", flat=True)) <= LEARNING_MODEL_ELEMENTS
     persons = {
         (v.unit_id, v.period_id, v.sex, v.age_band): v.value
         for v in DataValue.objects.filter(element__code="persons")

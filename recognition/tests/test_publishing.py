@@ -15,8 +15,9 @@ from indicators.models import DataValue
 from monitoring.evaluation import Status
 from monitoring.queries import evaluate_targets, plan_targets
 from plans.loader import load_plan_file
+from recognition import publishing
 from recognition.models import Application, CriteriaSet, Decision, Model
-from recognition.publishing import level_in, publish_recognition
+from recognition.publishing import kept_years, level_in, publish_recognition
 from recognition.registers import save_tallies
 from units.testing import build_tree, build_users
 
@@ -79,8 +80,9 @@ def make_decision(unit, model, year, outcome, level=None, valid_until=None, acto
     return app
 
 
-def test_a_recognition_writes_its_level_for_each_year_of_validity(world):
+def test_a_recognition_writes_its_level_for_each_year_of_validity(world, monkeypatch):
     tree, users = world
+    monkeypatch.setattr(publishing.timezone, "localdate", lambda: datetime.date(2030, 1, 1))
     app = make_decision(tree.commune_a1, Model.COMMUNITY_COMMUNE, 2024, "recognised", 2, 2027,
                         users.superuser)  # fmt: skip
     assert publish_recognition(app) == (4, 0)
@@ -89,6 +91,18 @@ def test_a_recognition_writes_its_level_for_each_year_of_validity(world):
         (y, Decimal(2)) for y in (2024, 2025, 2026, 2027)
     ]
     assert rows.first().rule_set == "set-cdht_commune@1"
+
+
+def test_a_recognition_speaks_for_the_years_begun_while_the_unit_stands(world):
+    tree, users = world
+    app = make_decision(tree.commune_a1, Model.COMMUNITY_COMMUNE, 2024, "recognised", 1, 2027)
+    decision = app.decision
+    assert kept_years(app, decision, datetime.date(2026, 12, 1)) == [2024, 2025, 2026]
+    assert kept_years(app, decision, datetime.date(2024, 5, 1)) == [2024]  # decided early
+    app.unit.valid_to = datetime.date(2025, 6, 30)  # merged in 2025: its 2024 figure only
+    assert kept_years(app, decision, datetime.date(2030, 1, 1)) == [2024]
+    app.unit.valid_to = datetime.date(2025, 12, 31)
+    assert kept_years(app, decision, datetime.date(2030, 1, 1)) == [2024, 2025]
 
 
 def test_a_refusal_writes_0_unless_an_earlier_recognition_still_covers_the_year(world):
