@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import DataSet, DataSetElement, Entry, ReportingRound, Submission, ValidationRule
 
 
@@ -49,21 +51,7 @@ class ReportingRoundAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_by"]
 
 
-class _ReadOnly:
-    """Changes go through collection.services (scope, state, version and audit in one place);
-    the admin only shows them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class EntryInline(_ReadOnly, admin.TabularInline):
+class EntryInline(ReadOnlyAdmin, admin.TabularInline):
     model = Entry
     extra = 0
     fields = ["element", "sex", "age_band", "value", "explanation", "updated_by", "updated_at"]
@@ -71,7 +59,7 @@ class EntryInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(_ReadOnly, SimpleHistoryAdmin):
+class SubmissionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["round", "data_set", "unit", "status", "due_on", "submitted_at", "version"]
     list_filter = ["round", "data_set", "status"]
     search_fields = ["unit__code", "unit__name"]
@@ -81,7 +69,7 @@ class SubmissionAdmin(_ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(_ReadOnly, SimpleHistoryAdmin):
+class EntryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["submission", "element", "sex", "age_band", "value", "updated_by"]
     list_filter = ["submission__round", "element"]
     search_fields = ["submission__unit__code", "element__code"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from collection.admin import _ReadOnly  # the project's one read-only admin mixin
+from core import admin as core_admin
 
 from . import criteria
 from .models import (
@@ -110,7 +110,7 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
         )
 
 
-class ReadOnlyInline(_ReadOnly, admin.TabularInline):
+class ReadOnlyInline(core_admin.ReadOnlyAdmin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -143,7 +143,7 @@ class DecisionInline(ReadOnlyInline):
     fields = ["outcome", "number", "signed_on", "signer", "level", "valid_until", "reasons"]
 
 
-class ReadOnlyAdmin(_ReadOnly, SimpleHistoryAdmin):
+class ReadOnlyAdmin(core_admin.ReadOnlyAdmin, SimpleHistoryAdmin):
     """Applications and registers change through recognition.services and the registers'
     forms (scope, versions, audit, the value store); the admin only shows them."""
 

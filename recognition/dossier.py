@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,47 +17,12 @@ from reports.yearly import DOCUMENT_LANGUAGE
 
 from . import engine, services
 from .models import Answer, Application, ReviewMeeting
+from .wording import status_word, value_text
 
 DOSSIER_PARTS = ("to-trinh", "bao-cao", "tong-hop")
 # The document types of NĐ 30/2020 Phụ lục III and their abbreviations in the number symbol.
 KINDS = {"to-trinh": ("TỜ TRÌNH", "TTr"), "bao-cao": (REPORT, "BC"),
          "tong-hop": ("BẢN TỔNG HỢP", "BTH")}  # fmt: skip
-
-
-def status_word(status: str) -> str:
-    return {
-        engine.MET: _("met"),
-        engine.NOT_MET: _("not met"),
-        engine.NO_DATA: _("not enough data"),
-        engine.NOT_APPLICABLE: _("not applicable"),
-    }.get(status, status)
-
-
-def _percent(num, den) -> str:
-    if not den:
-        return "—"
-    return vn_number(Decimal(num) * 100 / Decimal(den), 1) + "%"
-
-
-def value_text(indicator, value) -> str:
-    """A self-assessed value as a reader of the dossier reads it."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict):
-        if indicator.kind == "trend":
-            now, before = vn_number(value.get("value")), vn_number(value.get("previous"))
-            return _("%(value)s (previous year %(previous)s)") % {"value": now, "previous": before}
-        den = value.get("den")
-        parts = [
-            f"{vn_number(value[k])}/{vn_number(den)} ({_percent(value[k], den)})"
-            for k in indicator.inputs if k != "den" and value.get(k) is not None
-        ]  # fmt: skip
-        return "; ".join(parts) or "—"
-    if indicator.kind == "ordinal" and isinstance(value, int):
-        return _("level %(n)s") % {"n": value}
-    return vn_number(value) if isinstance(value, int | float) else str(value)
 
 
 def _result(app: Application) -> dict:

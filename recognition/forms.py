@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from core.text import nfc
 from units.models import OrgUnit
 
 from .models import Application, Council, CouncilMember, Decision, Model
+from .wording import INPUT_LABELS, ordinal_choices, value_text
 
 # The models a unit applies for through the circulars' procedure (TT 24, TT 25); families,
 # clans, villages and citizens are counted in the registers, not applied for here.
@@ -28,20 +28,6 @@ APPLYING_MODELS = (
     Model.UNIT_PROVINCE,
 )
 
-INPUT_LABELS = {
-    "num": gettext_lazy("Numerator"),
-    "den": gettext_lazy("Denominator"),
-    "trained": gettext_lazy("with technical or vocational training"),
-    "university": gettext_lazy("of which university or higher"),
-    "value": gettext_lazy("this year"),
-    "previous": gettext_lazy("previous year"),
-}
-# Named levels of an ordinal indicator (a PCGD-XMC level is a number: "level 2").
-ORDINAL_LABELS = {
-    "none": gettext_lazy("not reached"),
-    "basic": gettext_lazy("basic"),
-    "good": gettext_lazy("good"),
-}
 YES, NO = "yes", "no"
 MIN_COUNCIL_ROWS, MAX_COUNCIL_ROWS = 7, 25
 
@@ -135,23 +121,6 @@ class RegisterForm(NfcForm):
 # --- the self-assessment -------------------------------------------------------------------
 
 
-def ordinal_choices(indicator) -> list[tuple[str, str]]:
-    """The levels an ordinal indicator is read on, lowest first, as (value, label): its
-    scale, or whole numbers from 0 up to its highest named level (a PCGD-XMC level)."""
-    labels = dict(getattr(indicator, "scale_labels", None) or {})
-    scale = tuple(getattr(indicator, "scale", None) or ())
-    if not scale:
-        named = [int(k) for k in labels if str(k).isdigit()]
-        scale = tuple(range(0, max(named, default=3) + 1))
-    return [(str(v), labels.get(str(v)) or _ordinal_label(v)) for v in scale]
-
-
-def _ordinal_label(value) -> str:
-    if isinstance(value, int) or str(value).isdigit():
-        return _("level %(n)s") % {"n": value} if int(value) else str(ORDINAL_LABELS["none"])
-    return str(ORDINAL_LABELS.get(str(value), value))
-
-
 def input_keys(indicator) -> tuple[str, ...]:
     """The keys of the indicator's dict value; () for a bare value."""
     if indicator.inputs:
@@ -159,31 +128,6 @@ def input_keys(indicator) -> tuple[str, ...]:
     if indicator.kind in ("rate", "share_recognised"):
         return ("num", "den")
     return ()
-
-
-def shown_value(indicator, value) -> str:
-    """An answer's value in words: có/không, 1.200/2.000 (60%), mức độ 2."""
-    from core.templatetags.xhht import vn_number
-
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Mapping):
-        den = value.get("den")
-        if den is None:  # a trend: this year and the previous one
-            return "; ".join(f"{INPUT_LABELS.get(k, k)}: {vn_number(v)}" for k, v in value.items())
-        parts = []
-        for key, part in value.items():
-            if key == "den":
-                continue
-            share = f" ({vn_number(Decimal(part) * 100 / Decimal(den), 1)}%)" if den else ""
-            label = "" if key == "num" else f"{INPUT_LABELS.get(key, key)}: "
-            parts.append(f"{label}{vn_number(part)}/{vn_number(den)}{share}")
-        return "; ".join(parts)
-    if indicator.kind == "ordinal":
-        return dict(ordinal_choices(indicator)).get(str(value), str(value))
-    return vn_number(value) if isinstance(value, int | float) else str(value)
 
 
 def _typed_text(value) -> str:
@@ -221,7 +165,7 @@ class IndicatorRow:
 
     @property
     def shown(self) -> str:
-        return shown_value(self.indicator, self.answer.value if self.answer else None)
+        return value_text(self.indicator, self.answer.value if self.answer else None)
 
     @property
     def choices(self) -> list[tuple[str, str]]:

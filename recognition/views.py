@@ -41,14 +41,9 @@ from .forms import (
     read_typed,
 )
 from .models import Application, Evidence, Model
+from .wording import STATUS_LABELS
 
 Status = Application.Status
-ENGINE_LABELS = {
-    "met": gettext_lazy("met"),
-    "not_met": gettext_lazy("not met"),
-    "no_data": gettext_lazy("not enough data"),
-    "not_applicable": gettext_lazy("not applicable"),
-}
 DUE_LABELS = {
     "done": gettext_lazy("done"),
     "due": gettext_lazy("due"),
@@ -78,7 +73,7 @@ MAX_OFFERED_UNITS = 500
 
 def _engine(status: str | None) -> dict:
     status = status or "no_data"
-    return {"code": status, "label": ENGINE_LABELS.get(status, status)}
+    return {"code": status, "label": STATUS_LABELS.get(status, status)}
 
 
 def _unit_facts(app: Application) -> dict:
@@ -131,7 +126,9 @@ def _indicator_rows(app: Application, definition) -> dict[str, IndicatorRow]:
     for item in app.evidence.order_by("uploaded_at", "pk"):
         evidence[item.indicator].append(item)
     rows = {}
-    for indicator in definition.indicators():
+    # U3.1_learners (a companion) is typed beside U3.1, in a row of its own.
+    entered = [i for ind in definition.indicators() for i in (ind, *ind.companions())]
+    for indicator in entered:
         applies = indicator.applies(unit, app.level)
         row = IndicatorRow(
             indicator=indicator, answer=answers.get(indicator.code),
@@ -140,15 +137,6 @@ def _indicator_rows(app: Application, definition) -> dict[str, IndicatorRow]:
         )  # fmt: skip
         fill_from_answer(row)
         rows[indicator.code] = row
-        for companion in indicator.companions():  # U3.1_learners: typed beside U3.1
-            applies = companion.applies(unit, app.level)
-            row = IndicatorRow(
-                indicator=companion, answer=answers.get(companion.code),
-                threshold=companion.threshold_text(unit, app.level) if applies else None,
-                evidence=evidence.get(companion.code, []),
-            )  # fmt: skip
-            fill_from_answer(row)
-            rows[companion.code] = row
     rows[""] = IndicatorRow(indicator=None, answer=None, threshold="",
                             evidence=evidence.get("", []))  # fmt: skip
     return rows
@@ -217,7 +205,7 @@ def _detail(request: HttpRequest, app: Application, *, template="recognition/det
         "council": council, "members": council.members.all() if council else [],
         "decision": getattr(app, "decision", None), "review": getattr(app, "review", None),
         "parts": [(part, DOSSIER_LABELS.get(part, part)) for part in dossier.DOSSIER_PARTS],
-        "crumbs": crumbs(request.user, app.unit), "engine_labels": ENGINE_LABELS,
+        "crumbs": crumbs(request.user, app.unit), "engine_labels": STATUS_LABELS,
         "history": app.history.select_related("history_user")[:30],
     }  # fmt: skip
     return render(request, template, context | defaults | forms, status=status)
