@@ -456,3 +456,23 @@ def test_may_follows_scope_and_status(world):
     assert services.may(users.district_admin, "decide", app)
     assert not services.may(users.commune_reporter, "decide", app)
     assert not services.may(users.commune_reporter, "edit", app)
+
+
+def test_a_vocational_institution_types_its_learners_share_beside_u3_1(world):
+    """U3.1_learners is no indicator of its own but a rate U3.1 also needs of a vocational
+    institution: it is typed, checked and read by the engine under its own key."""
+    user = world.users.superuser
+    app = testing.application(world.tree.education, user, code=testing.TT24,
+                              unit_kind="vocational")  # fmt: skip
+    testing.answer_all(app, testing.PASSING[testing.TT24][1], actor=user)
+    app.refresh_from_db()
+    short = {"U3.1_learners": {"value": {"num": 94, "den": 100}}}
+    app = services.save_answers(app, short, version=app.version, actor=user)
+    u3_1 = services.evaluation(app)["levels"]["1"]["criteria"]["U3"]["indicators"]["U3.1"]
+    assert u3_1 == "not_met"
+    enough = {"U3.1_learners": {"value": {"num": 95, "den": 100}}}
+    app = services.save_answers(app, enough, version=app.version, actor=user)
+    assert services.evaluation(app)["levels"]["1"]["criteria"]["U3"]["indicators"]["U3.1"] == "met"
+    with pytest.raises(RecognitionError):
+        services.save_answers(app, {"U3.1_learners": {"value": {"num": 101, "den": 100}}},
+                              version=app.version, actor=user)  # fmt: skip
