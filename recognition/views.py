@@ -393,12 +393,18 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 def _attach_files(request: HttpRequest, app: Application, rows: dict) -> list[str]:
     """Each indicator's chosen files (and the dossier's own); the messages of those refused."""
     refused = []
+    # A file of the whole dossier may also stand as the evidence of the indicators ticked
+    # beside it (one report often covers many): it is kept once for each of them.
+    covers = [code for code in request.POST.getlist("covers") if code and code in rows]
     for code in rows:
         for upload in request.FILES.getlist(f"f-{code}"):
-            try:
-                services.attach_evidence(app, upload, indicator=code, actor=request.user)
-            except services.RecognitionError as error:
-                refused.append(f"{code or _('Dossier')}: {upload.name}: {error}")
+            for target in [code, *covers] if code == "" else [code]:
+                upload.seek(0)
+                try:
+                    services.attach_evidence(app, upload, indicator=target, actor=request.user)
+                except services.RecognitionError as error:
+                    refused.append(f"{target or _('Dossier')}: {upload.name}: {error}")
+                    break
     return refused
 
 

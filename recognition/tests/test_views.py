@@ -18,7 +18,8 @@ HELD = datetime.date(2025, 1, 10)
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # evidence files go under the test's own folder
     w = build_world()
     w.users.other_commune = _user(
         "reporter_a2", w.tree.commune_a2, Membership.Role.COMMUNE_REPORTER
@@ -411,3 +412,15 @@ def test_a_linked_figure_changes_only_when_the_box_is_ticked():
     ticked = _row("rate", inputs=("num", "den"), answer=linked)
     typed = read_typed(ticked, {"v-Z1.1-num": "70", "v-Z1.1-den": "100", "u-Z1.1": "on"})
     assert typed == {"value": {"num": 70, "den": 100}, "explanation": "", "unlink": True}
+
+
+def test_one_file_of_the_dossier_stands_for_the_indicators_ticked(world, client):
+    app = _register(world)
+    _as(client, world.users.commune_reporter)
+    upload = SimpleUploadedFile("bao-cao.pdf", PDF_BYTES, content_type="application/pdf")
+    form = {"version": app.version, "f-": upload, "covers": ["X1.1", "X2.3"]}
+    response = client.post(f"/recognition/{app.pk}/assess/", form)
+    assert response.status_code == 302
+    assert sorted(app.evidence.values_list("indicator", "name")) == [
+        ("", "bao-cao.pdf"), ("X1.1", "bao-cao.pdf"), ("X2.3", "bao-cao.pdf"),
+    ]  # fmt: skip

@@ -20,7 +20,8 @@ COUNTS = {"X5.1-num": "600", "X5.1-den": "1.000", "X5.2-trained": "500",
 
 
 @pytest.fixture
-def world(transactional_db):
+def world(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the evidence uploaded goes under the test's own folder
     # Built before Playwright starts its event loop (see test_browser.py).
     return build_recognition_world()
 
