@@ -8,6 +8,7 @@ from recognition import register_views as views
 app_name = "learning_models"
 
 urlpatterns: list = [
+    path("units/<str:code>/learning-models/", views.latest, name="latest"),
     path("units/<str:code>/learning-models/<int:year>/", views.tallies, name="tallies"),
     path(
         "units/<str:code>/learning-models/<int:year>/import/", views.tallies_import, name="import"

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,9 +18,10 @@ from core import xlsx
 from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404
 from units.models import OrgUnit
+from units.tree import subtree_q
 
 from . import register_excel, register_import
-from .models import Model
+from .models import Model, Tally
 from .register_forms import TallyFormSet, UploadForm
 from .registers import (
     FIGURES,
@@ -79,6 +81,17 @@ def _context(request: HttpRequest, unit: OrgUnit, year: int, **extra) -> dict:
         "per_unit": per_unit, "by_village": by_village,
         "can_edit": _editable(request, unit, year),
     } | extra  # fmt: skip
+
+
+@login_required
+@require_GET
+def latest(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's register of the last year it holds tallies for (the units below it counted),
+    or of last year when it holds none yet: the menu's way in."""
+    unit = get_unit_or_404(request.user, code)
+    years = Tally.objects.filter(subtree_q(unit.path, "commune__")).values_list("year", flat=True)
+    year = max(years, default=timezone.localdate().year - 1)
+    return redirect(reverse("learning_models:tallies", args=[unit.ref, year]))
 
 
 @login_required

@@ -142,3 +142,12 @@ def test_upload_preview_then_confirm_through_the_pages(world, client):
     assert done.status_code == 302 and Tally.objects.get().total == 15
     again = client.post(url("C-A1", "/import/"), {"token": preview.context["token"]})
     assert again.status_code == 400
+
+
+def test_the_menus_way_in_opens_the_last_year_with_tallies_in_scope_only(world, client):
+    tree, users = world
+    login(client, users.district_admin)
+    response = client.get(f"/units/{tree.district_a.code}/learning-models/")
+    assert response.status_code == 302 and response["Location"] == url(tree.district_a.code)
+    login(client, users.commune_reporter)  # commune A1's: district B is outside its scope
+    assert client.get(f"/units/{tree.district_b.code}/learning-models/").status_code == 404
