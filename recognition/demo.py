@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 
@@ -38,7 +39,9 @@ def load_demo_recognition(spec: Mapping, selected: Mapping[str, list[str]]) -> d
                             seed=tallies["seed"])  # fmt: skip
     played = 0
     for story in spec.get("applications", []):
-        if _play(story, spec):
+        app = _play(story, spec)
+        if app is not None:
+            _date_steps(app, story)
             played += 1
     return {"tallies": rows, "applications": played}
 
@@ -61,7 +64,19 @@ def _tally_units(codes: list[str], years: list[int]) -> list[OrgUnit]:
     return sorted(found.values(), key=lambda u: u.path)
 
 
-def _play(story: Mapping, spec: Mapping) -> bool:
+def _date_steps(app: Application, story: Mapping) -> None:
+    """The story's dates of registration and submission in place of today's stamps: the
+    demo tells of a procedure that ran in 2024-2025."""
+    dated = {}
+    for key, field in (("registered_on", "registered_at"), ("submitted_on", "submitted_at")):
+        if key in story:
+            day = _day(story[key])
+            dated[field] = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 9))
+    if dated:
+        Application.objects.filter(pk=app.pk).update(**dated)
+
+
+def _play(story: Mapping, spec: Mapping) -> Application | None:
     upto = story["upto"]
     if upto not in STEPS:
         raise DemoSpecError(_("Unknown step %(step)s") % {"step": upto})
@@ -69,7 +84,7 @@ def _play(story: Mapping, spec: Mapping) -> bool:
     if unit is None:
         raise DemoSpecError(_("Unknown unit code %(code)s") % {"code": story["unit"]})
     if Application.objects.filter(unit=unit, model=story["model"], year=story["year"]).exists():
-        return False
+        return None
     applicant, office = _user(story["applicant"]), _user(story["office"])
     app = services.register(
         unit=unit, model=story["model"], year=story["year"], level=story["level"],
@@ -77,7 +92,7 @@ def _play(story: Mapping, spec: Mapping) -> bool:
         public=story.get("public", False), difficult_area=story.get("difficult_area", False),
     )  # fmt: skip
     if upto == "registered":
-        return True
+        return app
     _answer(app, {**spec["answers"][app.criteria_set.code], **story.get("answers", {})}, applicant)
     review = story["review"]
     services.record_review(
@@ -87,17 +102,17 @@ def _play(story: Mapping, spec: Mapping) -> bool:
     )  # fmt: skip
     app.refresh_from_db()
     if upto == "reviewed":
-        return True
+        return app
     app = services.submit(app, version=app.version, actor=applicant)
     if upto == "submitted":
-        return True
+        return app
     council = story["council"]
     services.form_council(app, formed_on=_day(council["formed_on"]),
                           formation_number=council["number"], members=spec["council"],
                           actor=office)  # fmt: skip
     app.refresh_from_db()
     if upto == "in_council":
-        return True
+        return app
     refused = upto == "refused"
     services.record_opinion(
         app, met_on=_day(council["met_on"]),
@@ -111,7 +126,7 @@ def _play(story: Mapping, spec: Mapping) -> bool:
         signed_on=_day(decision["signed_on"]), signer=decision["signer"],
         reasons=decision.get("reasons", ""), actor=office,
     )  # fmt: skip
-    return True
+    return app
 
 
 _PARTICIPANTS = (

@@ -260,3 +260,32 @@ def test_the_special_zone_reaches_the_current_cycle_with_2025_figures(demo):
     assert {PLAN_254, PLAN_1373, "08-KH-BCD-2020-cat-hai"} <= set(plans)
     assert (plans[PLAN_254].start_year, plans[PLAN_254].end_year) == (2021, 2030)
     assert years_with_data(plans[PLAN_254], special_zone())[-4:] == [2022, 2023, 2024, 2025]
+
+
+def test_the_recognition_story_of_2024_and_qd387_in_2025(demo):
+    from recognition.models import Application, Decision
+
+    day = datetime.date(2024, 12, 31)
+    statuses = {
+        (a.unit.code, a.model): a.status
+        for a in Application.objects.filter(year=2024).select_related("unit")
+    }
+    assert statuses == {
+        ("11917", "cdht_commune"): "recognised", ("11926", "cdht_commune"): "refused",
+        ("11929", "cdht_commune"): "submitted", ("11932", "cdht_commune"): "registered",
+        ("317-PGDDT", "dvht_district"): "recognised", ("317-GDNN", "dvht_district"): "submitted",
+        ("317-HKH", "dvht_district"): "registered",
+    }  # fmt: skip
+    recognised = Decision.objects.get(application__unit=resolve("11917", day))
+    assert (recognised.level, recognised.valid_until) == (1, 2027)
+    assert recognised.result["criteria_set"] == "cdht-xa-tt25-2023"
+    refused = Decision.objects.get(application__unit=resolve("11926", day))
+    assert refused.outcome == "refused" and "X5.1" in refused.reasons
+    # the commune's level is in the value store for 2024, the year it stood at the end of
+    level = DataValue.objects.get(element__code="learning_commune_level", period__code="2024",
+                                  unit=resolve("11917", day))  # fmt: skip
+    assert level.value == 1
+    results = evaluate_plan(Plan.objects.get(code="387-QD-TTg-2022"), special_zone(), 2025)
+    assert {r.target.code: r.status for r in results} == {
+        "m1": "met", "m2": "not_met", "m3": "met", "m4": "not_met",
+    }  # fmt: skip
