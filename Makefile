@@ -108,8 +108,11 @@ worker: install
 # --- checks -----------------------------------------------------------------------------
 
 # pytest sets XHHT_DEMO itself (xhht/pytest_env.py); the benchmarks load demo-like data.
+# The suite runs on TEST_WORKERS processes (pytest-xdist; "auto": one per core), each test
+# file whole on one of them so that a file's shared fixtures (the demo) load once.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: export XHHT_DEMO = true
 bench: $(VENV)/.installed-bench
