@@ -86,12 +86,16 @@ def _context(request: HttpRequest, unit: OrgUnit, year: int, **extra) -> dict:
 @login_required
 @require_GET
 def latest(request: HttpRequest, code: str) -> HttpResponse:
-    """The unit's register of the last year it holds tallies for (the units below it counted),
-    or of last year when it holds none yet: the menu's way in."""
+    """The menu's way in: the unit's register of the last year it holds tallies for (the
+    units below it counted), else of last year, and never past the last year the unit stood
+    at the year's end."""
     unit = get_unit_or_404(request.user, code)
     years = Tally.objects.filter(subtree_q(unit.path, "commune__")).values_list("year", flat=True)
     year = max(years, default=timezone.localdate().year - 1)
-    return redirect(reverse("learning_models:tallies", args=[unit.ref, year]))
+    if unit.valid_to is not None:
+        ended = unit.valid_to
+        year = min(year, ended.year if (ended.month, ended.day) == (12, 31) else ended.year - 1)
+    return tallies(request, unit.ref, year)
 
 
 @login_required
