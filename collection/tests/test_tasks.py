@@ -68,6 +68,9 @@ def test_a_user_of_another_district_may_not_report(world, report):
      ("bien-ban.docx", office_file("word/document.xml"), "docx"),
      ("so-lieu.xlsx", office_file("xl/workbook.xml"), "xlsx"),
      ("anh-doi-ten.pdf", PNG_BYTES, "png")],
+    # Named ids: the zip's bytes carry the time they were made, and every test worker must
+    # collect the same tests (pytest-xdist).
+    ids=["pdf", "png", "docx", "xlsx", "png-named-pdf"],
 )  # fmt: skip
 def test_evidence_is_kept_with_the_kind_its_content_shows(world, report, name, content, kind):
     upload = SimpleUploadedFile(name, content)
