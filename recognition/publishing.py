@@ -87,7 +87,6 @@ def publish_tallies(commune: OrgUnit, year: int, *, actor=None) -> tuple[int, in
     return created, updated
 
 
-@transaction.atomic
 def kept_years(app: Application, decision: Decision, today: datetime.date | None = None) -> list:
     """The years a decision speaks for: its evaluation year, and for a recognition the years it
     is kept ("bảo lưu") that have begun and in which the unit still stands at the year's end
@@ -104,6 +103,7 @@ def kept_years(app: Application, decision: Decision, today: datetime.date | None
     ]  # fmt: skip
 
 
+@transaction.atomic
 def publish_recognition(app: Application) -> tuple[int, int]:
     """The application's decision into the value store: the level on the unit for every year
     from the evaluation year through the decision's validity (recognised), or 0 for the
