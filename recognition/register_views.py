@@ -17,6 +17,7 @@ from collection.excel_import import ImportRefused
 from core import xlsx
 from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404
+from units.codes import year_end
 from units.models import OrgUnit
 from units.tree import subtree_q
 
@@ -34,7 +35,6 @@ from .registers import (
     summary,
     tallies_for,
     villages_of,
-    year_end,
 )
 
 TEMPLATES = "recognition/"

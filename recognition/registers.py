@@ -3,7 +3,6 @@ write path (form, Excel import and demo alike) and their sums over a unit's comm
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.text import fold, nfc
 from units.access import can
+from units.codes import year_end
 from units.models import OrgUnit
 from universalization.queries import COMMUNE_LEVEL, communes_covered
 
@@ -82,10 +82,6 @@ class Saved:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
-
-
-def year_end(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)
 
 
 def is_commune(unit: OrgUnit) -> bool:
