@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 
 from api import filters
 from api.views import Scoped, _param
+from core.downloads import attachment
 from reports.docx import DOCX_CONTENT_TYPE as DOCX_TYPE
 from reports.models import IssuedReport
 from reports.queries import visible_issued
@@ -104,7 +105,4 @@ class IssuedReportViewSet(Scoped, viewsets.ReadOnlyModelViewSet):
     def file(self, request, pk=None) -> HttpResponse:
         report = self.get_object()
         data = IssuedReport.objects.values_list("docx", flat=True).get(pk=report.pk)
-        response = HttpResponse(bytes(data), content_type=DOCX_TYPE)
-        name = f"bao-cao-{report.pk}.docx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(bytes(data), DOCX_TYPE, f"bao-cao-{report.pk}.docx")

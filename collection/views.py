@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import xlsx
+from core.downloads import attachment
 from indicators.demo import holds_demo_figures
 from indicators.models import DataElement
 from plans.models import Target
@@ -477,6 +478,6 @@ def reminders_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         latest=Max("updated_at"))["latest"]  # fmt: skip
     stamp = xlsx.stamp_for(request, round_.owner.name, round_.period.year,
                            xlsx.approved_line(approved), holds_demo_figures())  # fmt: skip
-    response = HttpResponse(xlsx.render([sheet], stamp), content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="nhac-nho-{round_.code}.xlsx"'
-    return response
+    return attachment(
+        xlsx.render([sheet], stamp), xlsx.XLSX_CONTENT_TYPE, f"nhac-nho-{round_.code}.xlsx"
+    )

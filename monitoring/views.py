@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core import landing, xlsx
+from core.downloads import attachment
 from indicators.models import DataValue, Disaggregation
 from indicators.provisional import Overlay
 from indicators.sums import roots_for_year
@@ -316,9 +317,7 @@ def _with_provisional(approved: list[Evaluated], provisional: list[Evaluated]) -
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.xlsx"'
-    return response
+    return attachment(data, xlsx.XLSX_CONTENT_TYPE, f"{slugify(name)}.xlsx")
 
 
 def _stamp(request: HttpRequest, unit: OrgUnit, year: int, targets: list, map: Map):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from collection.excel_import import ImportRefused
 from core import xlsx
+from core.downloads import attachment
 from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404
 from units.codes import year_end
@@ -173,9 +174,7 @@ def _confirm(request: HttpRequest, unit: OrgUnit, year: int, context: dict) -> H
 
 
 def _xlsx(request: HttpRequest, content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, xlsx.XLSX_CONTENT_TYPE, name)
 
 
 @login_required

@@ -18,6 +18,7 @@ from units.codes import year_end
 from units.models import OrgUnit
 from universalization.queries import COMMUNE_LEVEL, communes_covered
 
+from . import publishing
 from .models import Model, Tally
 
 # The models a commune's register counts, in the order the Hội's yearly table lists them.
@@ -267,9 +268,7 @@ def save_tallies(commune: OrgUnit, year: int, rows: Iterable[Mapping], *, actor)
         # Another save created one of these rows meanwhile: this one expected none.
         raise TallyError(_refusal(True), stale=True) from None
     if result.changed:
-        from .publishing import publish_tallies  # publishing reads the registers' rows
-
-        publish_tallies(commune, year, actor=actor)
+        publishing.publish_tallies(commune, year, actor=actor)
     return result
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collection.task_views import CONTENT_TYPES
+from core.downloads import attachment
 from reports.docx import DOCX_CONTENT_TYPE
 from units.access import crumbs, get_unit_or_404, units_visible_to
 from units.models import OrgUnit
@@ -483,10 +484,8 @@ def dossier_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if part not in dossier.DOSSIER_PARTS:
         raise Http404
     app = _app(request, pk)
-    response = HttpResponse(dossier.render(app, part), content_type=DOCX_CONTENT_TYPE)
     name = f"{part}-{app.unit.code}-{app.year}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(dossier.render(app, part), DOCX_CONTENT_TYPE, name)
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.downloads import attachment
 from core.text import fold
 from plans.models import Plan
 from plans.queries import plans_for_unit, plans_visible_to
@@ -50,12 +51,6 @@ def _subject(plan: Plan, unit: OrgUnit, year: int, user) -> tuple[Plan, OrgUnit]
     if not plans_for_unit(unit).filter(pk=found.pk).exists():
         raise Http404
     return found, unit
-
-
-def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _filename(plan: Plan, unit: OrgUnit, year: int, suffix: str) -> str:
@@ -185,7 +180,7 @@ def _composed_draft(request, plan: str, unit: str, year: int) -> tuple[bytes, st
 @login_required
 def draft_docx(request: HttpRequest, plan: str, unit: str, year: int) -> HttpResponse:
     data, name = _composed_draft(request, plan, unit, year)
-    return _attachment(data, DOCX_TYPE, f"{name}.docx")
+    return attachment(data, DOCX_TYPE, f"{name}.docx")
 
 
 def _pdf_or_back(request, docx: bytes, filename: str, back: str) -> HttpResponse:
@@ -195,7 +190,7 @@ def _pdf_or_back(request, docx: bytes, filename: str, back: str) -> HttpResponse
     except pdf.PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect(back)
-    return _attachment(data, "application/pdf", filename)
+    return attachment(data, "application/pdf", filename)
 
 
 @login_required
@@ -329,7 +324,7 @@ def _issued_name(report: IssuedReport, suffix: str) -> str:
 @login_required
 def issued_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _issued_or_404(request.user, pk)
-    return _attachment(bytes(report.docx), DOCX_TYPE, _issued_name(report, ".docx"))
+    return attachment(bytes(report.docx), DOCX_TYPE, _issued_name(report, ".docx"))
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import xlsx
+from core.downloads import attachment
 from indicators.demo import holds_demo_figures
 from units.access import can, crumbs, get_unit_or_404, subtree_filter
 from units.models import OrgUnit
@@ -158,10 +159,8 @@ def _stamp(request: HttpRequest, unit: OrgUnit, year: int, updated) -> xlsx.Stam
 
 
 def _xlsx(data: bytes, unit: OrgUnit, year: int, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=xlsx.XLSX_CONTENT_TYPE)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", unit.code)
-    response["Content-Disposition"] = f'attachment; filename="pcgd-{safe}-{year}-{name}.xlsx"'
-    return response
+    return attachment(data, xlsx.XLSX_CONTENT_TYPE, f"pcgd-{safe}-{year}-{name}.xlsx")
 
 
 @login_required
